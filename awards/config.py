@@ -1,0 +1,22 @@
+"""Configuration defaults. Layers: these defaults, then instance/config.py, then
+AWARDS_* environment variables, then the test mapping (see app.create_app)."""
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class Defaults:
+    SECRET_KEY = DEV_SECRET_KEY
+    # None means a SQLite file in the instance folder (set in create_app).
+    DATABASE_URL = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    BABEL_DEFAULT_LOCALE = "sw"
+    BABEL_DEFAULT_TIMEZONE = "Africa/Dar_es_Salaam"
+    LANGUAGES = ("sw", "en")
+    # Werkzeug's default scrypt (N=2**15) is below OWASP ASVS 5.0 Appendix C; N=2**17 meets it.
+    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # Public base URL printed in QR codes; falls back to the request's host.
+    PUBLIC_BASE_URL = None
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024

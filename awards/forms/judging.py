@@ -1,0 +1,66 @@
+"""The scorecard form, built from a category's rubric (cf. Indico make_review_form)."""
+
+from decimal import Decimal
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import HiddenInput
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
+
+from awards.services.editions import levels_for
+
+
+class ScorecardForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)])
+    comment = TextAreaField(_l("Overall comment"), validators=[Optional(), Length(max=5000)])
+    save = SubmitField(_l("Save draft"))
+    submit = SubmitField(_l("Submit scorecard"))
+
+    criteria: list = []
+
+    def score_fields(self):
+        for criterion in self.criteria:
+            yield criterion, self[f"score_{criterion.id}"], self[f"comment_{criterion.id}"]
+
+    def scores(self) -> dict[str, Decimal | None]:
+        return {c.code: (Decimal(f.data) if f.data not in (None, "", "None") else None)
+                for c, f, _ in self.score_fields()}
+
+    def comments(self) -> dict[str, str]:
+        return {c.code: (note.data or "") for c, _, note in self.score_fields()}
+
+
+def make_scorecard_form(criteria, *, lang: str | None = None, **kwargs) -> ScorecardForm:
+    """A form class with one radio group (the scale's levels, with descriptors) and one comment per criterion."""
+    lang = lang or str(get_locale() or "sw")
+    attrs = {"criteria": list(criteria)}
+    for criterion in criteria:
+        choices = [
+            SelectChoice(str(level.normalize()), f"{level.normalize()}: {descriptor.get(lang, '')}".rstrip(": "))
+            for level, descriptor in levels_for(criterion)
+        ]
+        attrs[f"score_{criterion.id}"] = RadioField(
+            getattr(criterion, f"name_{lang}"), choices=choices, validate_choice=False,
+            validators=[Optional(), AnyOf([choice.value for choice in choices],
+                                          message=_l("Choose one of the levels shown."))],
+        )
+        attrs[f"comment_{criterion.id}"] = TextAreaField(
+            _l("Comment"), validators=[Optional(), Length(max=2000)]
+        )
+    form_class = type("RubricScorecardForm", (ScorecardForm,), attrs)
+    return form_class(**kwargs)
+
+
+def scorecard_initial(card) -> dict:
+    """Initial values for the form from a stored scorecard (or a new one: version 0)."""
+    if card is None:
+        return {"version": 0}
+    data = {"version": card.version, "comment": card.comment}
+    for score in card.scores:
+        if score.value is not None:
+            data[f"score_{score.criterion_id}"] = str(score.value.normalize())
+        data[f"comment_{score.criterion_id}"] = score.comment
+    return data

@@ -1,0 +1,78 @@
+"""The audit trail: every write records who did what to which object, before and after.
+
+Each event's hash covers the previous event's hash and its own fields, so editing or
+deleting history breaks the chain (verify_chain shows where). Never updates or deletes rows.
+"""
+
+import hashlib
+import json
+from datetime import UTC
+from decimal import Decimal
+
+from awards.extensions import db
+from awards.models import AuditEvent
+from awards.models._types import utcnow
+
+GENESIS = "0" * 64
+
+
+def _canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+
+
+def _plain(data):
+    """JSON-safe copy: Decimals and dates as strings, so they hash and store the same everywhere."""
+    if data is None:
+        return None
+    return json.loads(json.dumps(data, default=lambda v: str(v) if isinstance(v, Decimal) else v.isoformat()))
+
+
+def _utc_text(moment) -> str:
+    # SQLite hands timestamps back naive and PostgreSQL in the session's zone: hash UTC text.
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat()
+
+
+def _digest(prev_hash: str, event: AuditEvent) -> str:
+    body = {
+        "actor": event.actor_id,
+        "action": event.action,
+        "object": [event.object_type, event.object_id],
+        "before": event.before,
+        "after": event.after,
+        "at": _utc_text(event.created_at),
+    }
+    return hashlib.sha256((prev_hash + _canonical(body)).encode()).hexdigest()
+
+
+def record(action: str, obj, *, actor=None, before=None, after=None) -> AuditEvent:
+    """Append an event for ``obj`` (a model instance, flushed so it has an id)."""
+    db.session.flush()
+    last = db.session.execute(
+        db.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).scalar()
+    event = AuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=str(obj.id) if getattr(obj, "id", None) is not None else None,
+        before=_plain(before),
+        after=_plain(after),
+        created_at=utcnow().replace(microsecond=0),
+        prev_hash=last or GENESIS,
+    )
+    event.hash = _digest(event.prev_hash, event)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def verify_chain() -> int | None:
+    """Return the id of the first event whose hash does not match, or None if the chain holds."""
+    prev = GENESIS
+    for event in db.session.execute(db.select(AuditEvent).order_by(AuditEvent.id)).scalars():
+        if event.prev_hash != prev or _digest(prev, event) != event.hash:
+            return event.id
+        prev = event.hash
+    return None

@@ -1,0 +1,116 @@
+"""Certificates: serials, what a certificate states, its status, and its PDF.
+
+The context builder returns primitives only (never DB objects), so the trusted template
+cannot reach the database. Serials are random and unguessable; verification goes by serial.
+"""
+
+import secrets
+
+import segno
+from flask import render_template
+from flask_babel import force_locale, format_date, gettext
+
+from awards.enums import CertificateKind
+from awards.extensions import db
+from awards.models import Certificate
+from awards.pdf import html_to_pdf
+
+# Crockford's base32 without I, L, O, U: easy to read aloud and type from paper.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_serial(year: int) -> str:
+    """PSW-2026-XXXX-XXXX-XXXX: 60 random bits, so serials cannot be guessed or enumerated."""
+    groups = ["".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(3)]
+    return f"PSW-{year}-" + "-".join(groups)
+
+
+def normalise_serial(text: str) -> str:
+    return text.strip().upper().replace(" ", "")
+
+
+def get_certificate(serial: str) -> Certificate | None:
+    return db.session.execute(db.select(Certificate).filter_by(serial=normalise_serial(serial))).scalar()
+
+
+def certificates_for_institution(institution_id: int) -> list[Certificate]:
+    return list(
+        db.session.execute(
+            db.select(Certificate).filter_by(institution_id=institution_id).order_by(Certificate.id.desc())
+        ).scalars()
+    )
+
+
+def status(cert: Certificate) -> str:
+    """valid, superseded (its results were corrected) or revoked."""
+    if cert.revoked_at is not None:
+        return "revoked"
+    if cert.snapshot.superseded:
+        return "superseded"
+    return "valid"
+
+
+def _place_phrase(place: int) -> str:
+    return {1: gettext("First Place"), 2: gettext("Second Place"), 3: gettext("Third Place")}[place]
+
+
+def statement(cert: Certificate, lang: str, verify_form_url: str = "") -> dict:
+    """What the certificate says, in one language: title, body and date line."""
+    edition = cert.snapshot.edition
+    category = cert.snapshot.category
+    issued_on = edition.announcement_date or cert.issued_at.date()
+    with force_locale(lang):
+        names = {
+            "institution": cert.institution.name,
+            "category": getattr(category, f"name_{lang}"),
+            "edition": getattr(edition, f"name_{lang}"),
+        }
+        if cert.kind in CertificateKind.places():
+            title = gettext("Certificate of Award")
+            body = gettext(
+                "Presented to %(institution)s for %(place)s in the category %(category)s, %(edition)s.",
+                place=_place_phrase(cert.place), **names,
+            )
+        elif cert.kind is CertificateKind.EXCELLENCE:
+            title = gettext("Certificate of Excellence")
+            body = gettext("Presented to %(institution)s for excellence in the category %(category)s, %(edition)s.",
+                           **names)
+        else:
+            title = gettext("Certificate of Participation")
+            body = gettext("Presented to %(institution)s for taking part in the category %(category)s, %(edition)s.",
+                           **names)
+        return {
+            "lang": lang,
+            "title": title,
+            "body": body,
+            "date": gettext("Issued on %(date)s.", date=format_date(issued_on, "long")),
+            "serial_label": gettext("Verification number"),
+            "verify_hint": gettext("Scan the code or enter the number at %(url)s to check this certificate.",
+                                   url=verify_form_url),
+        }
+
+
+def languages_for(cert: Certificate) -> list[str]:
+    chosen = cert.snapshot.edition.certificate_languages
+    return ["sw", "en"] if chosen == "both" else [chosen]
+
+
+def certificate_context(cert: Certificate, verify_url: str, verify_form_url: str) -> dict:
+    qr = segno.make(verify_url, error="m")
+    langs = languages_for(cert)
+    return {
+        "serial": cert.serial,
+        "kind": cert.kind.value,
+        "verify_url": verify_url,
+        "qr_data_uri": qr.svg_data_uri(scale=4, border=2),
+        "blocks": [statement(cert, lang, verify_form_url) for lang in langs],
+        "signatories": [
+            {"name": s.get("name", ""), "titles": [(lang, s.get(f"title_{lang}", "")) for lang in langs]}
+            for s in cert.snapshot.edition.signatories or []
+        ],
+    }
+
+
+def render_certificate_pdf(cert: Certificate, verify_url: str, verify_form_url: str) -> bytes:
+    html = render_template("certificates/certificate.html", **certificate_context(cert, verify_url, verify_form_url))
+    return html_to_pdf(html)

@@ -1,0 +1,164 @@
+"""Results: computing a category's standings from the database and publishing them.
+
+Turns submitted scorecards into frozen awards.scoring inputs, calls the engine, and
+returns plain data. Publishing stores that data as a ResultSnapshot (canonical JSON and
+its sha256) and issues the certificates. No ranking arithmetic here: one ranking
+implementation only, in awards.scoring.
+"""
+
+import hashlib
+import json
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from awards import scoring
+from awards.enums import CertificateKind, EntryStatus, ScorecardStatus, Stage
+from awards.extensions import db
+from awards.models import Assignment, Category, Certificate, Entry, ResultSnapshot, Scorecard, User
+from awards.services import audit
+from awards.services.certificates import new_serial
+from awards.services.errors import Conflict, InvalidInput, NotAllowed
+from awards.services.editions import scoring_settings
+from awards.services.judging import rubric_spec
+
+
+def _canonical(data) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def snapshot_digest(standings_text: str, method: dict) -> str:
+    return hashlib.sha256((standings_text + "\n" + _canonical(method)).encode()).hexdigest()
+
+
+def compute_results(category: Category) -> dict:
+    """The category's standings and method as plain JSON-ready data (the preview and the snapshot)."""
+    edition = category.edition
+    rubric = rubric_spec(category)
+    settings = scoring_settings(edition)
+    entries = {
+        e.id: e
+        for e in db.session.execute(
+            db.select(Entry)
+            .filter_by(category_id=category.id, status=EntryStatus.SUBMITTED)
+            .options(db.joinedload(Entry.institution))
+        ).scalars()
+    }
+    cards = db.session.execute(
+        db.select(Scorecard)
+        .join(Scorecard.assignment)
+        .filter(Assignment.entry_id.in_(list(entries)), Scorecard.status == ScorecardStatus.SUBMITTED)
+        .options(db.selectinload(Scorecard.scores), db.joinedload(Scorecard.assignment))
+    ).scalars().unique()
+    code_of = {c.id: c.code for c in category.criteria}
+    sheets = [
+        scoring.SheetInput.of(
+            str(card.assignment.entry_id),
+            str(card.assignment.judge_id),
+            {code_of[s.criterion_id]: Decimal(s.value) for s in card.scores if s.value is not None},
+        )
+        for card in cards
+    ]
+    standings = scoring.compute_standings(rubric, sheets, entries=[str(i) for i in entries], settings=settings)
+
+    def describe(entry_key: str) -> dict:
+        entry = entries[int(entry_key)]
+        inst = entry.institution
+        return {"entry_id": entry.id, "title": entry.title,
+                "institution": {"id": inst.id, "name": inst.name, "acronym": inst.acronym}}
+
+    rows = [
+        describe(row.entry) | {
+            "rank": row.rank,
+            "tied": row.tied,
+            "score": str(scoring.to_decimal(row.score)),
+            "judges": len(row.judge_totals),
+            "method": row.method,
+        }
+        for row in standings.rows
+    ]
+    unranked = [
+        describe(u.entry) | {"reason": u.reason, "sheets": u.sheets, "required": u.required}
+        for u in standings.unranked
+    ]
+    method = {
+        "aggregation": settings.method,
+        "trim": settings.trim,
+        "auto_trim_from": settings.auto_trim_from,
+        "quorum": settings.quorum,
+        "tie_breaks": list(settings.tie_breaks),
+        "rubric": [
+            {"code": c.code, "weight": str(c.weight.normalize()), "min": str(c.minimum), "max": str(c.maximum),
+             "step": str(c.step), "in_total": c.in_total}
+            for c in rubric.criteria
+        ],
+    }
+    return {"rows": rows, "unranked": unranked, "method": method}
+
+
+def current_snapshot(category: Category) -> ResultSnapshot | None:
+    return db.session.execute(
+        db.select(ResultSnapshot)
+        .filter_by(category_id=category.id, superseded=False)
+        .order_by(ResultSnapshot.id.desc())
+        .limit(1)
+    ).scalar()
+
+
+def snapshot_standings(snapshot: ResultSnapshot) -> dict:
+    return json.loads(snapshot.standings)
+
+
+def certificate_kind(place: int | None, score: Decimal, threshold: Decimal) -> CertificateKind:
+    if place is not None and (kind := CertificateKind.for_place(place)) is not None:
+        return kind
+    if score >= threshold:
+        return CertificateKind.EXCELLENCE
+    return CertificateKind.PARTICIPATION
+
+
+def publish_category(category: Category, *, actor: User) -> ResultSnapshot:
+    """Freeze the category's standings into a snapshot and issue one certificate per entry."""
+    edition = category.edition
+    if edition.stage not in (Stage.JUDGING, Stage.MODERATION, Stage.PUBLISHED):
+        raise NotAllowed(_l("Results can only be published once judging has started."))
+    if current_snapshot(category) is not None:
+        raise Conflict(_l("This category is already published. A change needs a correction with a reason."))
+    results = compute_results(category)
+    if not results["rows"]:
+        raise InvalidInput(_l("No entry has enough submitted scorecards to be ranked yet."))
+    method = results.pop("method")
+    standings_text = _canonical(results)
+    snapshot = ResultSnapshot(
+        edition=edition,
+        category=category,
+        standings=standings_text,
+        method=method,
+        sha256=snapshot_digest(standings_text, method),
+        published_by=actor,
+    )
+    db.session.add(snapshot)
+    audit.record("results.publish", snapshot, actor=actor,
+                 after={"category": category.code, "sha256": snapshot.sha256, "ranked": len(results["rows"])})
+    threshold = Decimal(edition.excellence_threshold)
+    # Ranked entries get a place, excellence or participation certificate; unranked ones take part too.
+    for row in results["rows"]:
+        kind = certificate_kind(row["rank"], Decimal(row["score"]), threshold)
+        _issue(snapshot, row, kind, row["rank"] if kind in CertificateKind.places() else None, actor)
+    for row in results["unranked"]:
+        _issue(snapshot, row, CertificateKind.PARTICIPATION, None, actor)
+    return snapshot
+
+
+def _issue(snapshot: ResultSnapshot, row: dict, kind: CertificateKind, place: int | None, actor: User) -> None:
+    cert = Certificate(
+        serial=new_serial(snapshot.edition.year),
+        institution_id=row["institution"]["id"],
+        entry_id=row["entry_id"],
+        snapshot=snapshot,
+        kind=kind,
+        place=place,
+    )
+    db.session.add(cert)
+    audit.record("certificate.issue", cert, actor=actor,
+                 after={"serial": cert.serial, "kind": kind.value, "place": place, "entry": row["entry_id"]})

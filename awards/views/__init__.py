@@ -1,0 +1,1 @@
+"""Blueprints, one per audience: auth, public, judging, institutions, admin, errors."""

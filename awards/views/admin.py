@@ -1,0 +1,55 @@
+"""The organiser's console (first cut): editions, categories, ranking preview and publication."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from awards.enums import Role
+from awards.extensions import db
+from awards.forms import PublishForm
+from awards.models import Category, Edition
+from awards.permissions import role_required
+from awards.services import results
+from awards.services.errors import DomainError
+from awards.views._helpers import get_or_404, render_error
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/")
+@role_required(Role.ORGANISER)
+def dashboard():
+    editions = db.session.execute(db.select(Edition).order_by(Edition.year.desc())).scalars().all()
+    published = {c.id for e in editions for c in e.categories if results.current_snapshot(c) is not None}
+    return render_template("admin/dashboard.html", editions=editions, published=published)
+
+
+@bp.get("/categories/<int:category_id>/results")
+@role_required(Role.ORGANISER)
+def category_results(category_id: int):
+    category = get_or_404(Category, category_id)
+    return render_template("admin/category_results.html", **_results_context(category))
+
+
+@bp.post("/categories/<int:category_id>/publish")
+@role_required(Role.ORGANISER)
+def publish_category(category_id: int):
+    category = get_or_404(Category, category_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        flash(_("Tick the box to confirm that you want to publish."), "error")
+        return render_template("admin/category_results.html", **_results_context(category, form)), 400
+    try:
+        results.publish_category(category, actor=current_user)
+    except DomainError as exc:
+        return render_error(exc, "admin/category_results.html", **_results_context(category, form))
+    db.session.commit()
+    flash(_("Results published. Certificates have been issued."), "success")
+    return redirect(url_for("public.category_results", edition_slug=category.edition.slug,
+                            category_code=category.code))
+
+
+def _results_context(category: Category, form: PublishForm | None = None) -> dict:
+    snapshot = results.current_snapshot(category)
+    return {"category": category, "snapshot": snapshot, "form": form or PublishForm(),
+            "preview": results.compute_results(category) if snapshot is None else results.snapshot_standings(snapshot)}

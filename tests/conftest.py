@@ -1,0 +1,153 @@
+"""Fixtures in the shape of flaskr's tests: app, client, runner, plus a database and the demo.
+
+The schema is built once per run by the real Alembic migrations. Each test then starts
+from empty tables. AWARDS_TEST_DATABASE_URL runs the suite on PostgreSQL (CI does).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from awards import create_app
+from awards.extensions import db
+from awards.models import User
+
+DEMO_PASSWORD = "tuzo-demo-2026"
+PG_URL = os.environ.get("AWARDS_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """Compile the catalogs as `make` does, so running pytest directly sees the current .po files."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).resolve().parents[1] / "awards" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as src, mo.open("wb") as dst:
+                write_mo(dst, read_po(src))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if PG_URL:
+        return PG_URL
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "tuzo-test.sqlite")
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    app = create_app(_config(database_url))
+    with app.app_context():
+        if PG_URL:
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def _config(url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-for-the-suite-only-0123456789",
+        "SQLALCHEMY_DATABASE_URI": url,
+        # Fast hashing in tests; the production default is checked in tests/test_config.py.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SERVER_NAME": "tuzo.test",
+    }
+
+
+@pytest.fixture
+def app(_schema):
+    app = create_app(_config(_schema))
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _empty_tables():
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if PG_URL:
+            names = ", ".join(t.name for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    The test holds an app context for its own queries; without this, requests would share
+    its `g` (Flask-WTF caches the CSRF token there) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo edition (psw-2026), loaded through the services like `awards demo` does."""
+    from awards import seeding
+
+    edition, _ = seeding.load_demo()
+    db.session.commit()
+    return edition
+
+
+def user(email: str) -> User:
+    return db.session.execute(db.select(User).filter_by(email=email)).scalar_one()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str, password: str = DEMO_PASSWORD, follow: bool = False):
+        token = csrf_token(self._client)
+        return self._client.post("/login", data={"email": email, "password": password, "csrf_token": token},
+                                 follow_redirects=follow)
+
+    def logout(self):
+        token = csrf_token(self._client, "/")
+        return self._client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

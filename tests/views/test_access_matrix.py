@@ -1,0 +1,121 @@
+"""The access matrix: every route in the URL map, for every kind of actor.
+
+Expected outcomes live in one table. A route that is not in the table fails the test,
+so nobody can add a page without deciding who may see it. Objects that are not yours
+answer 404, so their existence does not leak.
+"""
+
+import pytest
+
+from awards.extensions import db
+from awards.models import Assignment, Category, Certificate, Entry, Institution
+from tests.conftest import csrf_token, user
+
+ACTORS = {
+    "anonymous": None,
+    "institution": "afisa@mnh.example",        # owns the MNH entry and certificate
+    "other_institution": "afisa@nhif.example",
+    "judge": "asha.mwinyi@tuzo.example",        # assigned to the MNH best-booth entry
+    "other_judge": "neema.kweka@tuzo.example",  # not assigned to it
+    "conflicted_judge": "grace.mallya@tuzo.example",  # home MOH is MNH's parent
+    "organiser": "mratibu@tuzo.example",
+}
+LOGIN = "login"  # a 302 to the login page
+A, I, OI, J, OJ, CJ, O = ACTORS  # short column names, in the order above
+
+# (endpoint, method) -> {actor: status}; "*" is every actor not named.
+MATRIX = {
+    ("static", "GET"): {"*": 200},
+    ("public.index", "GET"): {"*": 200},
+    ("public.healthz", "GET"): {"*": 200},
+    ("public.category_results", "GET"): {"*": 200},
+    ("public.verify_form", "GET"): {"*": 200},
+    ("public.verify", "GET"): {"*": 200},
+    ("auth.login", "GET"): {"*": 200},
+    ("auth.login", "POST"): {"*": 400},  # empty form: a message, not a login
+    ("auth.logout", "POST"): {A: LOGIN, "*": 302},
+    ("auth.set_language", "POST"): {"*": 302},
+    ("judging.dashboard", "GET"): {A: LOGIN, J: 200, OJ: 200, CJ: 200, "*": 403},
+    ("judging.score_entry", "GET"): {A: LOGIN, J: 200, OJ: 404, CJ: 404, "*": 403},
+    ("judging.score_entry", "POST"): {A: LOGIN, J: 400, OJ: 404, CJ: 404, "*": 403},
+    ("institutions.dashboard", "GET"): {A: LOGIN, I: 200, OI: 200, "*": 403},
+    ("institutions.download_certificate", "GET"): {A: LOGIN, I: 200, OI: 404, O: 200, "*": 403},
+    ("admin.dashboard", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("admin.category_results", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("admin.publish_category", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: not confirmed
+}
+
+
+@pytest.fixture
+def objects(demo):
+    mnh = db.session.execute(db.select(Institution).filter_by(acronym="MNH")).scalar_one()
+    booth = db.session.execute(db.select(Category).filter_by(code="best-booth")).scalar_one()
+    entry = db.session.execute(db.select(Entry).filter_by(institution_id=mnh.id, category_id=booth.id)).scalar_one()
+    assignment = db.session.execute(
+        db.select(Assignment).filter_by(entry_id=entry.id, judge_id=user(ACTORS["judge"]).id)
+    ).scalar_one()
+    # A conflict that came to light after assignment: the row exists, access must still be refused.
+    conflicted = Assignment(entry_id=entry.id, judge_id=user(ACTORS["conflicted_judge"]).id)
+    db.session.add(conflicted)
+    cert = db.session.execute(db.select(Certificate).filter_by(institution_id=mnh.id)).scalars().first()
+    db.session.commit()
+    return {"assignment": assignment, "conflicted": conflicted, "booth": booth, "cert": cert}
+
+
+def url_args(endpoint: str, actor: str, objects) -> dict:
+    assignment = objects["conflicted"] if actor == CJ else objects["assignment"]
+    return {
+        "static": {"filename": "css/tuzo.css"},
+        "public.category_results": {"edition_slug": "psw-2026", "category_code": "innovation"},
+        "public.verify": {"serial": objects["cert"].serial},
+        "judging.score_entry": {"assignment_id": assignment.id},
+        "institutions.download_certificate": {"serial": objects["cert"].serial},
+        "admin.category_results": {"category_id": objects["booth"].id},
+        "admin.publish_category": {"category_id": objects["booth"].id},
+    }.get(endpoint, {})
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method
+
+
+def test_every_route_is_in_the_matrix(app):
+    missing = sorted(set(routes(app)) - set(MATRIX))
+    assert missing == [], f"routes with no access decision in MATRIX: {missing}"
+    stale = sorted(set(MATRIX) - set(routes(app)))
+    assert stale == [], f"MATRIX names routes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("actor", list(ACTORS))
+def test_access_matrix(app, client, auth, objects, actor):
+    if ACTORS[actor]:
+        auth.login(ACTORS[actor])
+    failures = []
+    for (endpoint, method), expected in sorted(MATRIX.items()):
+        want = expected.get(actor, expected.get("*"))
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(endpoint, **url_args(endpoint, actor, objects), _external=False)
+        if method == "GET":
+            resp = client.get(url)
+        else:
+            token = csrf_token(client, "/")
+            resp = client.post(url, data={"csrf_token": token, "next": "/", "lang": "sw"})
+            if endpoint == "auth.logout" and ACTORS[actor]:
+                auth.login(ACTORS[actor])  # log back in for the remaining rows
+        got = resp.status_code
+        resp.close()
+        if got == 302 and resp.headers["Location"].startswith("/login?next="):
+            got = LOGIN
+        if got != want:
+            failures.append(f"{method} {url} ({endpoint}): got {got}, want {want}")
+    assert failures == []
+
+
+def test_an_undeclared_view_is_refused(app, client):
+    """Deny by default: a view without @public or @role_required answers 404 even if routed."""
+    app.add_url_rule("/undeclared", "undeclared", lambda: "secret")
+    assert client.get("/undeclared").status_code == 404
