@@ -114,7 +114,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from awards.i18n import lang, localized
+    from awards.i18n import lang, localized, method_label
 
     @app.before_request
     def enforce_access():
@@ -131,7 +131,7 @@ def register_hooks(app: Flask) -> None:
         from awards.forms import LanguageForm, LogoutForm
 
         return {"localized": localized, "lang": lang, "language_form": LanguageForm,
-                "logout_form": LogoutForm}
+                "logout_form": LogoutForm, "method_label": method_label}
 
     @app.after_request
     def security_headers(response):

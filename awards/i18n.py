@@ -1,6 +1,7 @@
 """Language helpers shared by services, forms and views (Flask-Babel does the translating)."""
 
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 LANGUAGES = ("sw", "en")
 
@@ -17,3 +18,9 @@ def localized(obj, field: str) -> str:
     if isinstance(obj, dict):
         return obj.get(f"{field}_{first}") or obj.get(f"{field}_{other}") or ""
     return getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{other}", "")
+
+
+def method_label(key: str) -> str:
+    """The name of an aggregation method (awards.scoring registry key) in the user's language."""
+    labels = {"mean": _("mean"), "median": _("median"), "trimmed_mean": _("trimmed mean")}
+    return labels.get(key, key)

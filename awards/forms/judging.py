@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
-from awards.services.editions import levels_for
+from awards.services.editions import levels_for, plain
 
 
 class ScorecardForm(FlaskForm):
@@ -39,7 +39,7 @@ def make_scorecard_form(criteria, *, lang: str | None = None, **kwargs) -> Score
     attrs = {"criteria": list(criteria)}
     for criterion in criteria:
         choices = [
-            SelectChoice(str(level.normalize()), f"{level.normalize()}: {descriptor.get(lang, '')}".rstrip(": "))
+            SelectChoice(plain(level), f"{plain(level)}: {descriptor.get(lang, '')}".rstrip(": "))
             for level, descriptor in levels_for(criterion)
         ]
         attrs[f"score_{criterion.id}"] = RadioField(
@@ -61,6 +61,6 @@ def scorecard_initial(card) -> dict:
     data = {"version": card.version, "comment": card.comment}
     for score in card.scores:
         if score.value is not None:
-            data[f"score_{score.criterion_id}"] = str(score.value.normalize())
+            data[f"score_{score.criterion_id}"] = plain(score.value)
         data[f"comment_{score.criterion_id}"] = score.comment
     return data

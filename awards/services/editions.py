@@ -133,10 +133,10 @@ def add_categories(edition: Edition, document: dict, *, actor: User | None = Non
 def _check_levels(criterion: Criterion, where: str) -> None:
     level = criterion.scale_min
     while level <= criterion.scale_max:
-        descriptor = criterion.levels.get(str(level.normalize())) or criterion.levels.get(str(level))
+        descriptor = criterion.levels.get(plain(level))
         if not descriptor or any(not str(descriptor.get(lang, "")).strip() for lang in LANGS):
             raise InvalidInput(_l("%(where)s: level %(level)s needs a descriptor in Swahili and English.",
-                                  where=where, level=level.normalize()))
+                                  where=where, level=plain(level)))
         level += criterion.scale_step
 
 
@@ -150,11 +150,16 @@ def _check_rubric(category: Category, edition: Edition) -> None:
     _check_settings(edition, rubric)
 
 
+def plain(value: Decimal) -> str:
+    """A Decimal as plain text without exponent or trailing zeros: 20.00 -> "20", 2.50 -> "2.5"."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def levels_for(criterion: Criterion) -> list[tuple[Decimal, dict]]:
     """The scale's levels in order with their descriptors ({"sw", "en"})."""
     out = []
     level = Decimal(criterion.scale_min)
     while level <= criterion.scale_max:
-        out.append((level, criterion.levels.get(str(level.normalize()), {})))
+        out.append((level, criterion.levels.get(plain(level), {})))
         level += Decimal(criterion.scale_step)
     return out

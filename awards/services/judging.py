@@ -17,6 +17,7 @@ from awards.i18n import localized
 from awards.models import Assignment, Category, ConflictDeclaration, CriterionScore, Entry, Scorecard, User
 from awards.models._types import utcnow
 from awards.services import audit
+from awards.services.editions import plain
 from awards.services.errors import InvalidInput, NotAllowed, ScorecardLocked, StaleVersion
 
 
@@ -152,8 +153,8 @@ def save_scorecard(
             raise InvalidInput(
                 _l(
                     "%(criterion)s: the score must be between %(min)s and %(max)s in steps of %(step)s.",
-                    criterion=localized(crit, "name"), min=crit.scale_min.normalize(), max=crit.scale_max.normalize(),
-                    step=crit.scale_step.normalize(),
+                    criterion=localized(crit, "name"), min=plain(crit.scale_min), max=plain(crit.scale_max),
+                    step=plain(crit.scale_step),
                 )
             ) from None
     if submit:

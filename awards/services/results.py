@@ -19,7 +19,7 @@ from awards.models import Assignment, Category, Certificate, Entry, ResultSnapsh
 from awards.services import audit
 from awards.services.certificates import new_serial
 from awards.services.errors import Conflict, InvalidInput, NotAllowed
-from awards.services.editions import scoring_settings
+from awards.services.editions import plain, scoring_settings
 from awards.services.judging import rubric_spec
 
 
@@ -88,8 +88,8 @@ def compute_results(category: Category) -> dict:
         "quorum": settings.quorum,
         "tie_breaks": list(settings.tie_breaks),
         "rubric": [
-            {"code": c.code, "weight": str(c.weight.normalize()), "min": str(c.minimum), "max": str(c.maximum),
-             "step": str(c.step), "in_total": c.in_total}
+            {"code": c.code, "weight": plain(c.weight), "min": plain(c.minimum), "max": plain(c.maximum),
+             "step": plain(c.step), "in_total": c.in_total}
             for c in rubric.criteria
         ],
     }

@@ -68,7 +68,8 @@ def test_judge_scores_and_submits(client, auth, demo):
     assert db.session.execute(db.select(AuditEvent).filter_by(action="scorecard.submit", object_id=str(card.id))).scalar()
     # Locked: a second submission is refused and changes nothing.
     before = db_state()
-    resp = client.post(url, data=score_form(assignment, level="1", version=card.version, token=token))
+    resp = client.post(url, data=score_form(assignment, level="1", version=card.version, token=token),
+                       headers={"Accept-Language": "en"})
     assert resp.status_code == 409
     assert "locked" in resp.get_data(as_text=True)
     assert db_state() == before
