@@ -29,7 +29,7 @@ system-deps:
 	fi
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d awards/translations
+	$(BIN)/pybabel compile --statistics -d awards/translations
 
 # A random secret for this machine's demo server, kept in instance/ (never committed).
 instance/config.py:

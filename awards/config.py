@@ -17,6 +17,4 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-    # Public base URL printed in QR codes; falls back to the request's host.
-    PUBLIC_BASE_URL = None
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
