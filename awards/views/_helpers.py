@@ -1,12 +1,8 @@
-"""Small helpers shared by views: loaders and turning domain errors into responses."""
+"""Turning a domain error into a re-rendered page with its message and 4xx status."""
 
 from flask import flash, render_template
 
 from awards.extensions import db
-
-
-def get_or_404(model, ident):
-    return db.get_or_404(model, ident)
 
 
 def render_error(exc, template: str, **context):

@@ -11,7 +11,7 @@ from awards.models import Category, Edition
 from awards.permissions import role_required
 from awards.services import results
 from awards.services.errors import DomainError
-from awards.views._helpers import get_or_404, render_error
+from awards.views._helpers import render_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -27,14 +27,14 @@ def dashboard():
 @bp.get("/categories/<int:category_id>/results")
 @role_required(Role.ORGANISER)
 def category_results(category_id: int):
-    category = get_or_404(Category, category_id)
+    category = db.get_or_404(Category, category_id)
     return render_template("admin/category_results.html", **_results_context(category))
 
 
 @bp.post("/categories/<int:category_id>/publish")
 @role_required(Role.ORGANISER)
 def publish_category(category_id: int):
-    category = get_or_404(Category, category_id)
+    category = db.get_or_404(Category, category_id)
     form = PublishForm()
     if not form.validate_on_submit():
         flash(_("Tick the box to confirm that you want to publish."), "error")

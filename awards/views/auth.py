@@ -8,6 +8,7 @@ from awards.forms import LanguageForm, LoginForm, LogoutForm
 from awards.permissions import login_required_any, public
 from awards.services import accounts
 from awards.services.errors import InvalidCredentials
+from awards.views._helpers import render_error
 
 bp = Blueprint("auth", __name__)
 
@@ -30,9 +31,7 @@ def login():
         try:
             user = accounts.authenticate(form.email.data, form.password.data)
         except InvalidCredentials as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-            return render_template("auth/login.html", form=form), 401
+            return render_error(exc, "auth/login.html", form=form)
         session.clear()  # a new session on login
         login_user(user)
         db.session.commit()
