@@ -22,5 +22,6 @@ def localized(obj, field: str) -> str:
 
 def method_label(key: str) -> str:
     """The name of an aggregation method (awards.scoring registry key) in the user's language."""
-    labels = {"mean": _("mean"), "median": _("median"), "trimmed_mean": _("trimmed mean")}
+    labels = {"mean": _("mean"), "median": _("median"), "trimmed_mean": _("trimmed mean"),
+              "z_mean": _("mean after z-score normalisation")}
     return labels.get(key, key)

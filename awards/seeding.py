@@ -78,6 +78,7 @@ def load_demo(path: Path = DEMO) -> tuple[Edition, bool]:
         judging_deadline=_aware(spec.get("judging_deadline")), announcement_date=spec.get("announcement_date"),
         aggregation=spec.get("aggregation", "mean"), trim=spec.get("trim", 0),
         auto_trim_from=spec.get("auto_trim_from"), quorum=spec.get("quorum", 1),
+        normalise=spec.get("normalise", False),
         tie_breaks=spec.get("tie_breaks", []), excellence_threshold=Decimal(str(spec.get("excellence_threshold", 75))),
         certificate_languages=spec.get("certificate_languages", "both"), signatories=spec.get("signatories", []),
         actor=organiser,

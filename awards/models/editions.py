@@ -30,6 +30,8 @@ class Edition(db.Model):
     trim: Mapped[int] = mapped_column(default=0)
     auto_trim_from: Mapped[int | None] = mapped_column(default=4)
     quorum: Mapped[int] = mapped_column(default=1)
+    # Per-judge z-score normalisation within a category before aggregating (harsh/lenient judges).
+    normalise: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     tie_breaks: Mapped[list] = mapped_column(sa.JSON, default=list)
     excellence_threshold: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), default=Decimal(75))
     # Certificates: "sw", "en" or "both"; signatories as [{"name", "title_sw", "title_en"}].

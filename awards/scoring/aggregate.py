@@ -1,7 +1,9 @@
 """Aggregations: one exact number from several judges' totals, and the one rounding for display.
 
 This module owns the registry of aggregation methods (stable keys "mean", "median",
-"trimmed_mean"), :func:`aggregate`, and :func:`to_decimal`, the only place a score is rounded.
+"trimmed_mean"), :func:`aggregate`, :func:`to_decimal`, the only place a score is rounded for
+display, and :func:`square_root` / :func:`standard_deviation`, the one inexact step of the
+package (see :func:`square_root`).
 
 It must not know about entries, judges, rubrics or ranks, must not round inside a computation
 (rounding happens once, at display), and must not use float or the ``statistics`` module: an
@@ -11,13 +13,25 @@ aggregate is a Fraction so that equal inputs give equal outputs to the last digi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from numbers import Rational
 
 from awards.scoring.rubric import ScoringError
 
-__all__ = ["AGGREGATIONS", "Aggregation", "aggregate", "to_decimal"]
+__all__ = [
+    "AGGREGATIONS",
+    "SQRT_DIGITS",
+    "Aggregation",
+    "aggregate",
+    "as_fraction",
+    "square_root",
+    "standard_deviation",
+    "to_decimal",
+]
+
+# Significant digits of every square root taken in awards.scoring (see square_root).
+SQRT_DIGITS = 40
 
 # An aggregation receives the values sorted ascending (so it never depends on input order) and
 # the number of values to trim from each end; methods that do not trim ignore it.
@@ -67,10 +81,16 @@ def _as_fraction(value: object) -> Fraction:
     raise TypeError(f"Scores must be Fraction, Decimal or int, not {type(value).__name__}")
 
 
-def aggregate(values: Iterable[Fraction], method: str = "mean", *, trim: int = 0) -> Fraction:
+def as_fraction(value: object) -> Fraction:
+    """A Decimal, int or Fraction as an exact Fraction; floats raise TypeError."""
+    return _as_fraction(value)
+
+
+def aggregate(values: Iterable[Fraction | Decimal | int], *, method: str = "mean", trim: int = 0) -> Fraction:
     """Aggregate judges' values with a registered method; the order of ``values`` never matters.
 
-    ``trim`` is the number of highest and of lowest values that ``"trimmed_mean"`` drops; the
+    ``values`` may be Decimals, ints or Fractions (floats raise TypeError); the result is the
+    exact aggregate as a Fraction. ``method`` and ``trim`` are keyword-only. ``trim`` is the number of highest and of lowest values that ``"trimmed_mean"`` drops; the
     other methods ignore it. Raises ScoringError for an unknown method, no values, a negative
     trim, or a trim that would leave nothing.
     """
@@ -110,3 +130,34 @@ def to_decimal(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
     sign = 1 if exact < 0 and whole else 0
     digits = tuple(int(digit) for digit in str(whole))
     return Decimal((sign, digits, -places))
+
+
+def square_root(value: Fraction | Decimal | int) -> Fraction:
+    """The square root of a non-negative exact value, to ``SQRT_DIGITS`` (40) significant digits.
+
+    This is the one inexact step in awards.scoring (used by standard deviations: normalisation,
+    outlier distances). It is still deterministic and independent of input order: ``p/q`` is
+    rewritten as ``sqrt(p*q) / q``, ``Decimal(p*q)`` is exact, and ``Decimal.sqrt`` in a local
+    context of 40 digits is correctly rounded (half even) on every platform, so the same value
+    always gives the same Fraction. Perfect squares come out exact.
+    """
+    exact = _as_fraction(value)
+    if exact < 0:
+        raise ScoringError(f"Cannot take the square root of the negative value {exact}")
+    with localcontext() as context:
+        context.prec = SQRT_DIGITS
+        root = Decimal(exact.numerator * exact.denominator).sqrt()
+    return Fraction(root) / exact.denominator
+
+
+def standard_deviation(values: Iterable[Fraction | Decimal | int]) -> tuple[Fraction, Fraction]:
+    """``(mean, population standard deviation)`` of the values; the mean exact, the sd via
+    :func:`square_root`. Population (divide by n), not sample: the values are the whole panel or
+    the whole of one judge's cards, not a sample of them. ScoringError if there are no values.
+    """
+    ordered = sorted(_as_fraction(value) for value in values)
+    if not ordered:
+        raise ScoringError("There are no scores to take a standard deviation of")
+    mean = _mean(ordered, 0)
+    variance = sum(((value - mean) ** 2 for value in ordered), Fraction(0)) / len(ordered)
+    return mean, square_root(variance)

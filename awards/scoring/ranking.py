@@ -1,8 +1,10 @@
 """Standings: from submitted scorecards to ranked and unranked entries of one category.
 
 This module owns the scoring settings, the tie-break registry (stable keys), the one
-competition-ranking implementation (:func:`competition_ranks`, ranks as ``(rank, tied)``), and
-:func:`compute_standings`. Its shape follows Tabbycat's standings: registries of stable string
+competition-ranking implementation (:func:`competition_ranks`, ranks as ``(rank, tied)``; :func:`rank`
+is a plain-places view of it), the optional per-judge normalisation (:func:`normalised_totals`),
+the checked reading of a batch of scorecards shared by the flag and agreement modules
+(:func:`collect_sheets`), and :func:`compute_standings`. Its shape follows Tabbycat's standings: registries of stable string
 keys, precedence as an ordered list of keys, and ranks shared by rows equal on every key.
 
 It must not round (display rounding is :func:`awards.scoring.to_decimal`), must not decide
@@ -14,11 +16,12 @@ only submitted ones), and must not import anything outside the standard library 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
-from awards.scoring.aggregate import AGGREGATIONS, aggregate
+from awards.scoring.aggregate import AGGREGATIONS, aggregate, as_fraction, standard_deviation
 from awards.scoring.rubric import RubricSpec, ScoringError, SheetInput, weighted_total
 
 __all__ = [
@@ -28,9 +31,13 @@ __all__ = [
     "Settings",
     "Standings",
     "Tally",
+    "SheetTable",
     "UnrankedRow",
+    "collect_sheets",
     "competition_ranks",
     "compute_standings",
+    "normalised_totals",
+    "rank",
     "resolve_tie_break",
 ]
 
@@ -56,7 +63,7 @@ TieBreak = Callable[[Tally], Fraction]
 
 
 def _median_total(tally: Tally, rubric: RubricSpec) -> Fraction:
-    return aggregate([total for _, total in tally.judge_totals], "median")
+    return aggregate([total for _, total in tally.judge_totals], method="median")
 
 
 def _first_places(tally: Tally, rubric: RubricSpec) -> Fraction:
@@ -112,7 +119,9 @@ class Settings:
     ``auto_trim_from``: with ``method="mean"``, an entry with at least this many judges is scored
     by trimmed mean dropping its one highest and one lowest total (the domain default); ``None``
     disables it. ``quorum`` is the minimum number of submitted scorecards for an entry to be
-    ranked. ``tie_breaks`` are applied in order after the score.
+    ranked. ``tie_breaks`` are applied in order after the score. ``normalise``: aggregate each
+    judge's totals as rescaled z-scores instead of raw totals (see :func:`normalised_totals`);
+    the row's method is then prefixed ``"z:"``.
     """
 
     method: str = "mean"
@@ -120,6 +129,7 @@ class Settings:
     auto_trim_from: int | None = 4
     quorum: int = 1
     tie_breaks: tuple[str, ...] = ()
+    normalise: bool = False
 
     def __post_init__(self) -> None:
         # Stored settings come back as JSON lists; keep a tuple so Settings stays hashable.
@@ -139,6 +149,8 @@ class Settings:
             raise ScoringError(
                 f"Automatic trimming must start from at least 3 judges, not {self.auto_trim_from!r}"
             )
+        if not isinstance(self.normalise, bool):
+            raise ScoringError(f"Normalise must be true or false, not {self.normalise!r}")
         seen: set[str] = set()
         for key in self.tie_breaks:
             resolve_tie_break(key, rubric)
@@ -176,11 +188,11 @@ class RankedRow:
     entry: str
     rank: int  # standard competition ranking: 1, 2, 2, 4
     tied: bool  # shares its rank with another row after every tie-break
-    score: Fraction  # the aggregate of the judge totals, 0..100
-    judge_totals: tuple[tuple[str, Fraction], ...]  # sorted by judge key
+    score: Fraction  # the aggregate of judge_totals, 0..100 (may leave 0..100 when normalised)
+    judge_totals: tuple[tuple[str, Fraction], ...]  # sorted by judge key; normalised if enabled
     criterion_means: tuple[tuple[str, Fraction], ...]  # mean raw score per criterion, rubric order
     tie_break_values: tuple[tuple[str, Fraction], ...]  # in the configured order
-    method: str  # e.g. "mean", "median", "trimmed_mean:1"
+    method: str  # e.g. "mean", "median", "trimmed_mean:1"; "z:mean" etc. when normalised
 
 
 @dataclass(frozen=True)
@@ -227,6 +239,104 @@ def competition_ranks(keys_and_values: Sequence[tuple[str, tuple]]) -> dict[str,
     return ranks
 
 
+def rank(scores: Mapping[Hashable, Fraction | Decimal | int], *, descending: bool = True) -> dict:
+    """Standard competition places ``{key: place}`` (1, 1, 3), best first, equal keys in key order.
+
+    Equal values share the best place of their group. ``descending=True`` means higher is better;
+    ``False`` ranks the lowest value first. Values are Decimal, int or Fraction (floats raise
+    TypeError). A thin view of :func:`competition_ranks`, the one ranking implementation.
+    """
+    sign = 1 if descending else -1
+    ranks = competition_ranks([(key, (sign * as_fraction(value),)) for key, value in scores.items()])
+    return {key: place for key, (place, _) in ranks.items()}
+
+
+@dataclass(frozen=True)
+class SheetTable:
+    """A checked batch of scorecards: every card totalled, no judge twice on one entry."""
+
+    totals: dict[str, dict[str, Fraction]]  # entry -> judge -> weighted total
+    scores: dict[str, dict[str, dict[str, Decimal]]]  # entry -> judge -> code -> raw score
+
+    def judges(self) -> tuple[str, ...]:
+        return tuple(sorted({judge for by_judge in self.totals.values() for judge in by_judge}))
+
+
+def collect_sheets(
+    rubric: RubricSpec, sheets: Iterable[SheetInput], *, entries: Iterable[str] | None = None
+) -> SheetTable:
+    """Total every scorecard, checking it as :func:`compute_standings` does.
+
+    With ``entries``, a card for any other entry raises ScoringError; without, any entry goes.
+    Cards are read in (entry, judge) order so the same bad batch always reports the same error.
+    """
+    known_entries = None if entries is None else set(entries)
+    totals: dict[str, dict[str, Fraction]] = defaultdict(dict)
+    scores: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(dict)
+    for sheet in sorted(sheets, key=lambda sheet: (str(sheet.entry), str(sheet.judge))):
+        if known_entries is not None and sheet.entry not in known_entries:
+            raise ScoringError(
+                f"A scorecard from judge {sheet.judge!r} is for entry {sheet.entry!r}, "
+                "which is not being ranked",
+                entry=sheet.entry,
+                judge=sheet.judge,
+            )
+        if sheet.judge in totals[sheet.entry]:
+            raise ScoringError(
+                f"Judge {sheet.judge!r} has two scorecards for entry {sheet.entry!r}",
+                entry=sheet.entry,
+                judge=sheet.judge,
+            )
+        try:
+            card = sheet.score_map()
+            totals[sheet.entry][sheet.judge] = weighted_total(rubric, card)
+        except ScoringError as error:
+            raise error.about(entry=sheet.entry, judge=sheet.judge) from error
+        scores[sheet.entry][sheet.judge] = card
+    return SheetTable(totals=dict(totals), scores=dict(scores))
+
+
+def normalised_totals(totals: Mapping[str, Mapping[str, Fraction]]) -> dict[str, dict[str, Fraction]]:
+    """Each judge's totals as z-scores over that judge's cards, rescaled to the panel's scale.
+
+    ``z = (total - judge mean) / judge sd`` over all of the judge's cards in ``totals`` (this
+    computation: the category, including entries below quorum), then ``z * pooled sd + pooled
+    mean`` where the pooled mean and sd are over every raw total in ``totals``. Standard
+    deviations are population ones (divide by n) and their square roots are the one inexact step
+    (:func:`awards.scoring.aggregate.square_root`: 40 significant digits, deterministic, order
+    independent). The result is NOT clamped to 0..100: a judge's lowest card may land below 0 or
+    the highest above 100, and clamping would make different totals equal and change the order.
+
+    A judge with a single card, or whose cards all have the same total, keeps the raw totals:
+    their z-scores are undefined (zero spread), and inventing a spread for them would be arbitrary.
+    """
+    by_judge: dict[str, list[Fraction]] = defaultdict(list)
+    for judge_totals in totals.values():
+        for judge, total in judge_totals.items():
+            by_judge[judge].append(total)
+    if not by_judge:
+        return {}
+    pooled_mean, pooled_sd = standard_deviation(
+        total for judge_totals in by_judge.values() for total in judge_totals
+    )
+    scale: dict[str, tuple[Fraction, Fraction]] = {}
+    for judge, judge_totals in by_judge.items():
+        if len(judge_totals) < 2:
+            continue
+        mean, sd = standard_deviation(judge_totals)
+        if sd:
+            scale[judge] = (mean, sd)
+    result: dict[str, dict[str, Fraction]] = {}
+    for entry, judge_totals in totals.items():
+        result[entry] = {}
+        for judge, total in judge_totals.items():
+            if judge in scale:
+                mean, sd = scale[judge]
+                total = (total - mean) / sd * pooled_sd + pooled_mean
+            result[entry][judge] = total
+    return result
+
+
 def compute_standings(
     rubric: RubricSpec,
     sheets: Iterable[SheetInput],
@@ -245,32 +355,16 @@ def compute_standings(
     entry_keys = sorted(set(entries))
     known_entries = set(entry_keys)
 
-    totals: dict[str, dict[str, Fraction]] = defaultdict(dict)  # entry -> judge -> total
-    raw_scores: dict[str, dict[str, list[Fraction]]] = defaultdict(lambda: defaultdict(list))
-    # Check sheets in a fixed order so a batch with several bad sheets always reports the same one.
-    for sheet in sorted(sheets, key=lambda sheet: (str(sheet.entry), str(sheet.judge))):
-        if sheet.entry not in known_entries:
-            raise ScoringError(
-                f"A scorecard from judge {sheet.judge!r} is for entry {sheet.entry!r}, "
-                "which is not being ranked",
-                entry=sheet.entry,
-                judge=sheet.judge,
-            )
-        if sheet.judge in totals[sheet.entry]:
-            raise ScoringError(
-                f"Judge {sheet.judge!r} has two scorecards for entry {sheet.entry!r}",
-                entry=sheet.entry,
-                judge=sheet.judge,
-            )
-        try:
-            scores = sheet.score_map()
-            totals[sheet.entry][sheet.judge] = weighted_total(rubric, scores)
-        except ScoringError as error:
-            raise error.about(entry=sheet.entry, judge=sheet.judge) from error
-        for code in rubric.codes:
-            raw_scores[sheet.entry][code].append(Fraction(scores[code]))
-
+    table = collect_sheets(rubric, sheets, entries=known_entries)
+    totals = table.totals
+    raw_scores: dict[str, dict[str, list[Fraction]]] = {
+        entry: {code: [Fraction(card[code]) for card in cards.values()] for code in rubric.codes}
+        for entry, cards in table.scores.items()
+    }
+    # First places are about each judge's order, which a judge's z-scores keep, so raw totals do.
     first_places = _count_first_places(totals)
+    if settings.normalise:
+        totals = normalised_totals(totals)
 
     tallies: dict[str, Tally] = {}
     unranked: list[UnrankedRow] = []
@@ -286,7 +380,7 @@ def compute_standings(
             entry=entry,
             judge_totals=tuple(sorted(judge_totals.items())),
             criterion_means=tuple(
-                (code, aggregate(raw_scores[entry][code], "mean")) for code in rubric.codes
+                (code, aggregate(raw_scores[entry][code], method="mean")) for code in rubric.codes
             ),
             first_places=first_places.get(entry, 0),
         )
@@ -294,9 +388,10 @@ def compute_standings(
     facts: dict[str, tuple[Fraction, str, tuple[tuple[str, Fraction], ...]]] = {}
     for entry, tally in tallies.items():
         method, trim = settings.method_for(len(tally.judge_totals))
-        score = aggregate([total for _, total in tally.judge_totals], method, trim=trim)
+        score = aggregate([total for _, total in tally.judge_totals], method=method, trim=trim)
         values = tuple((key, function(tally)) for key, function in tie_breaks)
-        facts[entry] = (score, _method_label(method, trim), values)
+        label = _method_label(method, trim)
+        facts[entry] = (score, f"z:{label}" if settings.normalise else label, values)
 
     # Precedence: the score, then each tie-break in order; all higher-is-better.
     ranks = competition_ranks(
@@ -305,7 +400,7 @@ def compute_standings(
     rows = tuple(
         RankedRow(
             entry=entry,
-            rank=rank,
+            rank=place,
             tied=tied,
             score=facts[entry][0],
             judge_totals=tallies[entry].judge_totals,
@@ -313,7 +408,7 @@ def compute_standings(
             tie_break_values=facts[entry][2],
             method=facts[entry][1],
         )
-        for entry, (rank, tied) in ranks.items()
+        for entry, (place, tied) in ranks.items()
     )
     return Standings(rows=rows, unranked=tuple(unranked), settings=settings)
 

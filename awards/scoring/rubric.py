@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from math import gcd
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -193,6 +195,16 @@ def check_score(spec: CriterionSpec, value: object) -> Decimal:
     of range or off the step grid raise ScoringError naming the criterion.
     """
     spec.validate()
+    return _checked_score(spec, value, Fraction(spec.minimum), Fraction(spec.step))[0]
+
+
+def _checked_score(
+    spec: CriterionSpec, value: object, minimum: Fraction, step: Fraction
+) -> tuple[Decimal, int]:
+    """:func:`check_score` for a spec already validated, given its minimum and step as Fractions.
+
+    Returns the score and the number of steps it is above the minimum (what a total is made of).
+    """
     code = spec.code
     score = to_exact_decimal(value, what="score", criterion=code)
     if score < spec.minimum:
@@ -202,12 +214,37 @@ def check_score(spec: CriterionSpec, value: object) -> Decimal:
         message = f"score {score} is above the maximum {spec.maximum}"
         raise ScoringError(_naming(code, message), criterion=code)
     # Steps are counted from the minimum, so a 1..10 scale in steps of 0.5 allows 1.5 but not 1.25.
-    if (Fraction(score) - Fraction(spec.minimum)) / Fraction(spec.step) % 1:
+    steps = (Fraction(score) - minimum) / step
+    if steps.denominator != 1:
         raise ScoringError(
             _naming(code, f"score {score} is not a multiple of {spec.step} from {spec.minimum}"),
             criterion=code,
         )
-    return score
+    return score, steps.numerator
+
+
+@lru_cache(maxsize=128)
+def _scales(rubric: RubricSpec) -> tuple[int, tuple[tuple[CriterionSpec, Fraction, Fraction, int], ...]]:
+    """``(denominator, ((spec, minimum, step, numerator per step), ...))`` in rubric order.
+
+    A criterion's contribution is ``steps above the minimum * numerator per step / denominator``
+    (0 for criteria not in the total): the exact ``(score - min) / (max - min) * weight`` with one
+    common denominator, so a total is summed in integers. A RubricSpec is frozen and validated on
+    construction, so this is computed once per rubric instead of once per score.
+    """
+    per_step = []
+    for spec in rubric.criteria:
+        span = Fraction(spec.maximum) - Fraction(spec.minimum)
+        points = Fraction(spec.weight) * Fraction(spec.step) / span if spec.in_total else Fraction(0)
+        per_step.append(points)
+    denominator = 1
+    for points in per_step:
+        denominator = denominator * points.denominator // gcd(denominator, points.denominator)
+    scales = tuple(
+        (spec, Fraction(spec.minimum), Fraction(spec.step), int(points * denominator))
+        for spec, points in zip(rubric.criteria, per_step, strict=True)
+    )
+    return denominator, scales
 
 
 def weighted_total(rubric: RubricSpec, scores: Mapping[str, object]) -> Fraction:
@@ -223,15 +260,14 @@ def weighted_total(rubric: RubricSpec, scores: Mapping[str, object]) -> Fraction
     for code in sorted(scores, key=str):
         if code not in known:
             raise ScoringError(_naming(code, "not in this rubric"), criterion=code)
-    total = Fraction(0)
-    for spec in rubric.criteria:
+    denominator, scales = _scales(rubric)
+    numerator = 0
+    for spec, minimum, step, per_step in scales:
         if spec.code not in scores:
             raise ScoringError(_naming(spec.code, "no score given"), criterion=spec.code)
-        score = check_score(spec, scores[spec.code])
-        if spec.in_total:
-            span = Fraction(spec.maximum) - Fraction(spec.minimum)
-            total += (Fraction(score) - Fraction(spec.minimum)) / span * Fraction(spec.weight)
-    return total
+        _, steps = _checked_score(spec, scores[spec.code], minimum, step)
+        numerator += steps * per_step
+    return Fraction(numerator, denominator)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ def create_edition(
     trim: int = 0,
     auto_trim_from: int | None = 4,
     quorum: int = 1,
+    normalise: bool = False,
     tie_breaks: list[str] | None = None,
     excellence_threshold: Decimal = Decimal(75),
     certificate_languages: str = "both",
@@ -51,7 +52,7 @@ def create_edition(
         slug=slug, year=year, name_sw=name_sw, name_en=name_en, stage=stage,
         submissions_deadline=submissions_deadline, judging_deadline=judging_deadline,
         announcement_date=announcement_date, aggregation=aggregation, trim=trim,
-        auto_trim_from=auto_trim_from, quorum=quorum, tie_breaks=list(tie_breaks or []),
+        auto_trim_from=auto_trim_from, quorum=quorum, normalise=normalise, tie_breaks=list(tie_breaks or []),
         excellence_threshold=Decimal(excellence_threshold), certificate_languages=certificate_languages,
         signatories=list(signatories or []),
     )
@@ -67,6 +68,7 @@ def scoring_settings(edition: Edition) -> scoring.Settings:
         trim=edition.trim,
         auto_trim_from=edition.auto_trim_from,
         quorum=edition.quorum,
+        normalise=edition.normalise,
         tie_breaks=tuple(edition.tie_breaks or ()),
     )
 

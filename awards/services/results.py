@@ -8,6 +8,7 @@ implementation only, in awards.scoring.
 
 import hashlib
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -31,11 +32,21 @@ def snapshot_digest(standings_text: str, method: dict) -> str:
     return hashlib.sha256((standings_text + "\n" + _canonical(method)).encode()).hexdigest()
 
 
-def compute_results(category: Category) -> dict:
-    """The category's standings and method as plain JSON-ready data (the preview and the snapshot)."""
-    edition = category.edition
-    rubric = rubric_spec(category)
-    settings = scoring_settings(edition)
+@dataclass(frozen=True)
+class CategoryInputs:
+    """A category's submitted scorecards as frozen awards.scoring inputs, with the rows they came from."""
+
+    rubric: scoring.RubricSpec
+    settings: scoring.Settings
+    entries: dict[int, Entry]
+    sheets: list[scoring.SheetInput]
+
+    @property
+    def entry_keys(self) -> list[str]:
+        return [str(i) for i in self.entries]
+
+
+def load_inputs(category: Category) -> CategoryInputs:
     entries = {
         e.id: e
         for e in db.session.execute(
@@ -59,7 +70,14 @@ def compute_results(category: Category) -> dict:
         )
         for card in cards
     ]
-    standings = scoring.compute_standings(rubric, sheets, entries=[str(i) for i in entries], settings=settings)
+    return CategoryInputs(rubric_spec(category), scoring_settings(category.edition), entries, sheets)
+
+
+def compute_results(category: Category) -> dict:
+    """The category's standings and method as plain JSON-ready data (the preview and the snapshot)."""
+    inputs = load_inputs(category)
+    rubric, settings, entries = inputs.rubric, inputs.settings, inputs.entries
+    standings = scoring.compute_standings(rubric, inputs.sheets, entries=inputs.entry_keys, settings=settings)
 
     def describe(entry_key: str) -> dict:
         entry = entries[int(entry_key)]
@@ -86,6 +104,7 @@ def compute_results(category: Category) -> dict:
         "trim": settings.trim,
         "auto_trim_from": settings.auto_trim_from,
         "quorum": settings.quorum,
+        "normalise": settings.normalise,
         "tie_breaks": list(settings.tie_breaks),
         "rubric": [
             {"code": c.code, "weight": plain(c.weight), "min": plain(c.minimum), "max": plain(c.maximum),

@@ -9,7 +9,7 @@ from awards.extensions import db
 from awards.forms import PublishForm
 from awards.models import Category, Edition
 from awards.permissions import role_required
-from awards.services import results
+from awards.services import analysis, results
 from awards.services.errors import DomainError
 from awards.views._helpers import render_error
 
@@ -52,4 +52,5 @@ def publish_category(category_id: int):
 def _results_context(category: Category, form: PublishForm | None = None) -> dict:
     snapshot = results.current_snapshot(category)
     return {"category": category, "snapshot": snapshot, "form": form or PublishForm(),
-            "preview": results.compute_results(category) if snapshot is None else results.snapshot_standings(snapshot)}
+            "preview": results.compute_results(category) if snapshot is None else results.snapshot_standings(snapshot),
+            "analysis": analysis.analyse_category(category)}

@@ -24,35 +24,12 @@ from awards.scoring import (
     weighted_total,
 )
 
+from tests.scoring.rubrics import PAIR, SINGLE, pair_sheets, single_sheets
+
 D = Decimal
 F = Fraction
 
-# One criterion on 0..10 weighted 100: a judge's total is simply ten times the score.
-SINGLE = RubricSpec((CriterionSpec("overall", D(100), maximum=D(10)),))
-# Two criteria on 0..10: total = 6 * quality + 4 * reach.
-PAIR = RubricSpec(
-    (CriterionSpec("quality", D(60), maximum=D(10)), CriterionSpec("reach", D(40), maximum=D(10)))
-)
-
 NO_AUTO_TRIM = Settings(auto_trim_from=None)
-
-
-def single_sheets(panel):
-    """{entry: {judge: score}} on the SINGLE rubric -> sheets."""
-    return [
-        SheetInput.of(entry, judge, {"overall": D(score)})
-        for entry, scores in panel.items()
-        for judge, score in scores.items()
-    ]
-
-
-def pair_sheets(panel):
-    """{entry: {judge: (quality, reach)}} on the PAIR rubric -> sheets."""
-    return [
-        SheetInput.of(entry, judge, {"quality": D(quality), "reach": D(reach)})
-        for entry, cards in panel.items()
-        for judge, (quality, reach) in cards.items()
-    ]
 
 
 def summary(standings):
@@ -84,7 +61,7 @@ def summary(standings):
     ],
 )
 def test_aggregate(values, method, trim, expected):
-    result = aggregate(values, method, trim=trim)
+    result = aggregate(values, method=method, trim=trim)
     assert type(result) is Fraction
     assert result == expected
 
@@ -93,11 +70,11 @@ def test_aggregate_ignores_input_order():
     values = [F(1, 3), F(7), F(2, 9), F(5, 2), F(11, 7)]
     rng = random.Random(20240810)
     for method, trim in [("mean", 0), ("median", 0), ("trimmed_mean", 1), ("trimmed_mean", 2)]:
-        expected = aggregate(values, method, trim=trim)
+        expected = aggregate(values, method=method, trim=trim)
         for _ in range(10):
             shuffled = values[:]
             rng.shuffle(shuffled)
-            assert aggregate(shuffled, method, trim=trim) == expected
+            assert aggregate(shuffled, method=method, trim=trim) == expected
 
 
 @pytest.mark.parametrize(
@@ -112,7 +89,7 @@ def test_aggregate_ignores_input_order():
 )
 def test_aggregate_errors(values, method, trim):
     with pytest.raises(ScoringError):
-        aggregate(values, method, trim=trim)
+        aggregate(values, method=method, trim=trim)
 
 
 def test_aggregate_refuses_floats():

@@ -2,8 +2,9 @@
 
 The files in /work/shared/reference-results/ (see its README.md) are official result sheets of
 sports whose panels are aggregated with trimmed means. Recomputing every published figure with
-``aggregate(..., "trimmed_mean", trim=k)``, ``to_decimal`` and ``competition_ranks`` checks the
-engine against numbers nobody on this team wrote, including shared places.
+``aggregate(..., method="trimmed_mean", trim=k)``, ``to_decimal`` and ``rank`` (the public view of
+``competition_ranks``) checks the engine against numbers nobody on this team wrote, including
+shared places.
 
 A trimmed mean times the number of counted judges is the trimmed sum these sports publish.
 Values are compared exactly; the only rounding allowed is the one the published rule applies.
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from awards.scoring import aggregate, competition_ranks, to_decimal
+from awards.scoring import aggregate, rank, to_decimal
 
 REFERENCE_DIR = Path(__file__).resolve().parents[3] / "shared" / "reference-results"
 
@@ -57,18 +58,22 @@ def published(value, text):
 def trimmed_sum(marks, trim):
     """Sum of the marks left after dropping ``trim`` highest and ``trim`` lowest."""
     counted = len(marks) - 2 * trim
-    return aggregate([exact(mark) for mark in marks], "trimmed_mean", trim=trim) * counted
+    return aggregate([exact(mark) for mark in marks], method="trimmed_mean", trim=trim) * counted
 
 
 def assert_ranks_match(totals, official_ranks):
-    """competition_ranks over ``{key: total}`` reproduces the official places, shared ones too."""
-    ranks = competition_ranks([(key, (total,)) for key, total in totals.items()])
-    places_used = defaultdict(int)
-    for rank in official_ranks.values():
-        places_used[rank] += 1
-    expected = {key: (rank, places_used[rank] > 1) for key, rank in official_ranks.items()}
-    assert ranks == expected
-    return ranks
+    """rank() over ``{key: total}`` reproduces the official places, shared ones too.
+
+    Returns ``{key: (place, shared)}`` in ranking order, ``shared`` when another key has the place.
+    """
+    places = rank(totals)
+    assert places == official_ranks
+    # Best first, equal places in key order.
+    assert list(places) == sorted(places, key=lambda key: (places[key], key))
+    used = defaultdict(int)
+    for place in places.values():
+        used[place] += 1
+    return {key: (place, used[place] > 1) for key, place in places.items()}
 
 
 # --- diving ---------------------------------------------------------------------------------------
@@ -196,13 +201,13 @@ def panel_goe(row):
         # An element with no marks at all (published with base value 0) scores nothing.
         return Fraction(0)
     points = [Fraction(0) if grade == "0" else exact(row[GRADE_COLUMNS[grade]]) for grade in grades]
-    return Fraction(to_decimal(aggregate(points, "trimmed_mean", trim=1), 2))
+    return Fraction(to_decimal(aggregate(points, method="trimmed_mean", trim=1), 2))
 
 
 def panel_component(row):
     """Programme component: mean of the middle 7 of 9 marks, rounded to 0.01."""
     marks = [exact(mark) for mark in judge_marks(row)]
-    return Fraction(to_decimal(aggregate(marks, "trimmed_mean", trim=1), 2))
+    return Fraction(to_decimal(aggregate(marks, method="trimmed_mean", trim=1), 2))
 
 
 @pytest.mark.parametrize("name", [SKATING_MEN, SKATING_LADIES])
