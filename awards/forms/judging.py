@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
+from awards.i18n import localized
 from awards.services.editions import levels_for, plain
 
 
@@ -64,3 +65,41 @@ def scorecard_initial(card) -> dict:
             data[f"score_{score.criterion_id}"] = plain(score.value)
         data[f"comment_{score.criterion_id}"] = score.comment
     return data
+
+
+def parse_autosave(payload, criteria) -> dict:
+    """Check an autosave JSON body and return the keyword arguments for services.judging.save_scorecard.
+
+    Shape: {"version": int, "scores": {code: "4" | null}, "comments": {code: str}, "comment": str}.
+    The scale and the rubric's rules are checked by the service; this only checks the shape.
+    """
+    from decimal import InvalidOperation
+
+    from awards.services.errors import InvalidInput
+
+    if not isinstance(payload, dict):
+        raise InvalidInput(_l("The draft could not be read. Reload the page and try again."))
+    version = payload.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise InvalidInput(_l("The draft has no valid version. Reload the page and try again."))
+    raw_scores, raw_comments = payload.get("scores") or {}, payload.get("comments") or {}
+    comment = payload.get("comment") or ""
+    if not isinstance(raw_scores, dict) or not isinstance(raw_comments, dict) or not isinstance(comment, str):
+        raise InvalidInput(_l("The draft could not be read. Reload the page and try again."))
+    names = {c.code: c for c in criteria}
+    scores = {}
+    for code, value in raw_scores.items():
+        if value in (None, ""):
+            scores[code] = None
+            continue
+        try:
+            if not isinstance(value, (str, int)) or isinstance(value, bool):
+                raise InvalidOperation
+            scores[code] = Decimal(str(value))
+        except InvalidOperation:
+            label = localized(names[code], "name") if code in names else code
+            raise InvalidInput(_l("%(criterion)s: the score must be a number.", criterion=label)) from None
+    comments = {str(k): v for k, v in raw_comments.items() if isinstance(v, str)}
+    if len(comments) != len(raw_comments) or len(comment) > 5000 or any(len(v) > 2000 for v in comments.values()):
+        raise InvalidInput(_l("A comment is too long or not text."))
+    return {"scores": scores, "comments": comments, "comment": comment, "version": version}

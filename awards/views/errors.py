@@ -32,7 +32,10 @@ def _render(code: int, message: str | None = None):
 @bp.app_errorhandler(CSRFError)
 def csrf_error(exc):
     db.session.rollback()
-    return _render(400, _("Your form has expired or was not sent from this site. Go back, reload the page and try again."))
+    message = _("Your form has expired or was not sent from this site. Go back, reload the page and try again.")
+    if request.is_json:
+        return {"error": message}, 400
+    return _render(400, message)
 
 
 @bp.app_errorhandler(DomainError)

@@ -1,6 +1,6 @@
 """Public pages: published results and certificate verification. They read snapshots only."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
 
 from awards.extensions import db
 from awards.forms import VerifyForm
@@ -52,6 +52,15 @@ def verify(serial: str):
         return render_template("public/verify_not_found.html", serial=serial[:64], form=VerifyForm()), 404
     return render_template("public/verify.html", cert=cert, status=certificates.status(cert),
                            statements=[certificates.statement(cert, lang) for lang in ("sw", "en")])
+
+
+@bp.get("/sw.js")
+@public
+def service_worker():
+    """Served from the root so its scope covers the judging pages."""
+    response = send_from_directory(current_app.static_folder, "js/sw.js", mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.get("/healthz")

@@ -28,6 +28,7 @@ MATRIX = {
     ("static", "GET"): {"*": 200},
     ("public.index", "GET"): {"*": 200},
     ("public.healthz", "GET"): {"*": 200},
+    ("public.service_worker", "GET"): {"*": 200},
     ("public.category_results", "GET"): {"*": 200},
     ("public.verify_form", "GET"): {"*": 200},
     ("public.verify", "GET"): {"*": 200},
@@ -38,6 +39,7 @@ MATRIX = {
     ("judging.dashboard", "GET"): {A: LOGIN, J: 200, OJ: 200, CJ: 200, "*": 403},
     ("judging.score_entry", "GET"): {A: LOGIN, J: 200, OJ: 404, CJ: 404, "*": 403},
     ("judging.score_entry", "POST"): {A: LOGIN, J: 400, OJ: 404, CJ: 404, "*": 403},
+    ("judging.autosave", "POST"): {A: LOGIN, J: 400, OJ: 404, CJ: 404, "*": 403},  # 400: no JSON body
     ("institutions.dashboard", "GET"): {A: LOGIN, I: 200, OI: 200, "*": 403},
     ("institutions.download_certificate", "GET"): {A: LOGIN, I: 200, OI: 404, O: 200, "*": 403},
     ("admin.dashboard", "GET"): {A: LOGIN, O: 200, "*": 403},
@@ -69,6 +71,7 @@ def url_args(endpoint: str, actor: str, objects) -> dict:
         "public.category_results": {"edition_slug": "psw-2026", "category_code": "innovation"},
         "public.verify": {"serial": objects["cert"].serial},
         "judging.score_entry": {"assignment_id": assignment.id},
+        "judging.autosave": {"assignment_id": assignment.id},
         "institutions.download_certificate": {"serial": objects["cert"].serial},
         "admin.category_results": {"category_id": objects["booth"].id},
         "admin.publish_category": {"category_id": objects["booth"].id},
