@@ -193,6 +193,17 @@ def save_scorecard(
     return card
 
 
+def scorecard_data(card: Scorecard) -> dict:
+    """A judge's own draft as plain data, in the shape the scoring page sends (the autosave payload)."""
+    return {
+        "version": card.version,
+        "status": card.status.value,
+        "scores": {s.criterion.code: (plain(s.value) if s.value is not None else None) for s in card.scores},
+        "comments": {s.criterion.code: s.comment for s in card.scores},
+        "comment": card.comment,
+    }
+
+
 def _snapshot(card: Scorecard | None) -> dict | None:
     if card is None:
         return None

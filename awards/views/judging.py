@@ -64,7 +64,9 @@ def autosave(assignment_id: int):
         db.session.rollback()
         body = {"error": str(exc.message)}
         if isinstance(exc, StaleVersion) and assignment.scorecard is not None:
-            body["version"] = assignment.scorecard.version
+            # The stored draft, so the page can tell "my earlier save got through but its answer was
+            # lost" (same content: adopt the version) from a real conflict (keep both, tell the judge).
+            body["scorecard"] = judging.scorecard_data(assignment.scorecard)
         return jsonify(body), exc.status
     db.session.commit()
     return jsonify({"version": card.version, "status": card.status.value, "saved_at": card.updated_at.isoformat()})

@@ -83,7 +83,77 @@ def test_a_stale_tab_is_refused_and_the_newer_data_kept(judge):
     _, post = judge
     assert post({"version": 0, "scores": {"message-theme": "4"}}).status_code == 200  # laptop A
     stale = post({"version": 0, "scores": {"message-theme": "1"}})  # laptop B, opened before A saved
-    assert stale.status_code == 409 and stale.json["version"] == 1
+    assert stale.status_code == 409 and stale.json["scorecard"]["version"] == 1
     db.session.expire_all()
     values = {s.criterion.code: s.value for s in mnh_booth_assignment().scorecard.scores}
     assert values["message-theme"] == 4
+
+
+def test_two_sessions_on_one_scorecard(app, demo):
+    """The same judge on two laptops: the second laptop's stale save is refused and nothing is lost."""
+    from tests.conftest import AuthActions, IsolatedClient
+
+    app.test_client_class = IsolatedClient
+    laptops = []
+    assignment = mnh_booth_assignment()
+    url = f"/judging/assignments/{assignment.id}"
+    for _ in range(2):
+        client = app.test_client()
+        AuthActions(client).login(ASHA)
+        laptops.append((client, csrf_token(client, url)))
+    (a, token_a), (b, token_b) = laptops
+    assert a.post(url + "/autosave", json={"version": 0, "scores": {"message-theme": "5"}},
+                  headers={"X-CSRFToken": token_a}).status_code == 200
+    stale = b.post(url + "/autosave", json={"version": 0, "scores": {"message-theme": "0"}},
+                   headers={"X-CSRFToken": token_b, "Accept-Language": "en"})
+    assert stale.status_code == 409 and "changed elsewhere" in stale.json["error"]
+    # Laptop B reloads, gets version 1 with A's data, and can then save on top of it.
+    assert 'name="version" type="hidden" value="1"' in b.get(url).get_data(as_text=True)
+    fresh = b.post(url + "/autosave", json={"version": 1, "scores": {"staff-conduct": "3"}},
+                   headers={"X-CSRFToken": token_b})
+    assert fresh.status_code == 200 and fresh.json["version"] == 2
+    db.session.expire_all()
+    values = {s.criterion.code: s.value for s in mnh_booth_assignment().scorecard.scores}
+    assert values["message-theme"] == 5 and values["staff-conduct"] == 3
+
+
+def test_a_judge_never_sees_another_judges_scores(client, auth, demo):
+    """Juma submitted the NHIF booth card with a comment; Asha's page for the same entry shows none of it."""
+    from awards.models import Assignment, Entry, Institution
+
+    juma_card = db.session.execute(
+        db.select(Assignment).join(Assignment.entry).join(Entry.institution)
+        .filter(Institution.acronym == "NHIF", Assignment.judge.has(email="juma.salim@tuzo.example"))
+        .filter(Entry.category.has(code="best-booth"))
+    ).scalar_one().scorecard
+    juma_card.comment = "Siri ya Juma: only Juma wrote this"
+    db.session.commit()
+    auth.login(ASHA)
+    asha_nhif = db.session.execute(
+        db.select(Assignment).join(Assignment.entry).join(Entry.institution)
+        .filter(Institution.acronym == "NHIF", Assignment.judge.has(email=ASHA))
+        .filter(Entry.category.has(code="best-booth"))
+    ).scalar_one()
+    html = client.get(f"/judging/assignments/{asha_nhif.id}").get_data(as_text=True)
+    assert "Banda la NHIF" in html
+    assert "Siri ya Juma" not in html
+    assert "Juma" not in html
+
+
+def test_dashboard_shows_progress_and_deadline_in_both_languages(client, auth, demo):
+    auth.login(ASHA)
+    en = client.get("/judging/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "1 of 3 submitted" in en and "Deadline:" in en and "Not started" in en and "Draft" in en
+    sw = client.get("/judging/", headers={"Accept-Language": "sw"}).get_data(as_text=True)
+    assert "Tarehe ya mwisho:" in sw and "Deadline:" not in sw
+
+
+def test_a_refused_save_returns_the_stored_draft(judge):
+    """The page uses it to tell a lost answer (same content) from a real conflict."""
+    _, post = judge
+    assert post({"version": 0, "scores": {"message-theme": "4"}, "comment": "Nzuri"}).status_code == 200
+    replay = post({"version": 0, "scores": {"message-theme": "4"}, "comment": "Nzuri"})
+    assert replay.status_code == 409
+    stored = replay.json["scorecard"]
+    assert stored["version"] == 1 and stored["scores"]["message-theme"] == "4" and stored["comment"] == "Nzuri"
+    assert stored["status"] == "draft"

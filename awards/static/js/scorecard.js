@@ -83,6 +83,12 @@
         else { var newer = JSON.parse(localStorage.getItem(key)); newer.version = result.body.version; localStorage.setItem(key, JSON.stringify(newer)); schedule(); }
         show(wasOffline ? form.dataset.msgSynced : form.dataset.msgSaved, "saved");
         wasOffline = false;
+      } else if (result.body.scorecard && sameContent(JSON.parse(kept), result.body.scorecard)) {
+        // An earlier save reached the server but its answer was lost: the server already holds this.
+        versionField.value = result.body.scorecard.version;
+        if (localStorage.getItem(key) === kept) localStorage.removeItem(key);
+        show(wasOffline ? form.dataset.msgSynced : form.dataset.msgSaved, "saved");
+        wasOffline = false;
       } else {
         show(form.dataset.msgError + " " + result.body.error, "error");
       }
@@ -91,6 +97,15 @@
       if (heldSubmit) return releaseSubmit(null);
       wasOffline = true;
       show(form.dataset.msgOffline, "offline");
+    });
+  }
+
+  // Does the server's stored draft already say what this kept draft says?
+  function sameContent(draft, stored) {
+    var codes = Object.keys(draft.scores);
+    return (draft.comment || "") === (stored.comment || "") && codes.every(function (code) {
+      return (draft.scores[code] || null) === (stored.scores[code] === undefined ? null : stored.scores[code]) &&
+        (draft.comments[code] || "") === (stored.comments[code] || "");
     });
   }
 
