@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 
+from awards.scoring.aggregate import to_decimal
 from awards.scoring.agreement import icc, kendalls_w
 from awards.scoring.explain import explain
 from awards.scoring.moderation import criterion_disagreements, outlier_judges
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         _timed("explain", timings, lambda: explain(spec, sheets, standings))
         summary.append(
             f"  {category}: winner {standings.rows[0].entry}, {len(disagreements)} disagreements, "
-            f"{len(outliers)} outlier judges, W={float(w.value):.3f}, ICC={float(intraclass.value):.3f}, "
+            f"{len(outliers)} outlier judges, W={to_decimal(w.value, 3)}, ICC={to_decimal(intraclass.value, 3)}, "
             f"podium decided by {sum(i.changes_podium for i in influence)} judge(s)"
         )
     print("\n".join(summary))
