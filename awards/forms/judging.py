@@ -1,8 +1,7 @@
 """The scorecard form, built from a category's rubric (cf. Indico make_review_form)."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SubmitField, TextAreaField
@@ -10,8 +9,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
+from awards.i18n import lang as current_lang
 from awards.i18n import localized
 from awards.services.editions import levels_for, plain
+from awards.services.errors import InvalidInput
 
 
 class ScorecardForm(FlaskForm):
@@ -36,7 +37,7 @@ class ScorecardForm(FlaskForm):
 
 def make_scorecard_form(criteria, *, lang: str | None = None, **kwargs) -> ScorecardForm:
     """A form class with one radio group (the scale's levels, with descriptors) and one comment per criterion."""
-    lang = lang or str(get_locale() or "sw")
+    lang = lang or current_lang()
     attrs = {"criteria": list(criteria)}
     for criterion in criteria:
         choices = [
@@ -73,10 +74,6 @@ def parse_autosave(payload, criteria) -> dict:
     Shape: {"version": int, "scores": {code: "4" | null}, "comments": {code: str}, "comment": str}.
     The scale and the rubric's rules are checked by the service; this only checks the shape.
     """
-    from decimal import InvalidOperation
-
-    from awards.services.errors import InvalidInput
-
     if not isinstance(payload, dict):
         raise InvalidInput(_l("The draft could not be read. Reload the page and try again."))
     version = payload.get("version")

@@ -81,8 +81,12 @@ def complete_block(rubric: RubricSpec, sheets: Iterable[SheetInput]) -> Block:
     return _block(collect_sheets(rubric, sheets))
 
 
-def _matrix(table: SheetTable, block: Block) -> list[list[Fraction]]:
-    """Totals as rows = entries, columns = judges, both in key order."""
+def _block_totals(rubric: RubricSpec, sheets: Iterable[SheetInput]) -> list[list[Fraction]] | None:
+    """The complete block's totals as rows = entries, columns = judges (key order), or None if unusable."""
+    table = collect_sheets(rubric, sheets)
+    block = _block(table)
+    if block.reason is not None:
+        return None
     return [[table.totals[entry][judge] for judge in block.judges] for entry in block.entries]
 
 
@@ -113,12 +117,10 @@ def kendalls_w(rubric: RubricSpec, sheets: Iterable[SheetInput]) -> Agreement | 
     groups of size t. 1 is perfect agreement, 0 none. None if the block is unusable (see
     :func:`complete_block`) or every judge tied every entry (W undefined).
     """
-    table = collect_sheets(rubric, sheets)
-    block = _block(table)
-    if block.reason is not None:
+    rows = _block_totals(rubric, sheets)
+    if rows is None:
         return None
-    m, n = len(block.judges), len(block.entries)
-    rows = _matrix(table, block)
+    n, m = len(rows), len(rows[0])
     rank_sums = [Fraction(0)] * n
     ties = 0
     for column in range(m):
@@ -146,12 +148,10 @@ def icc(rubric: RubricSpec, sheets: Iterable[SheetInput]) -> Agreement | None:
     It can be negative when judges disagree more than chance. None if the block is unusable (see
     :func:`complete_block`) or the denominator is 0 (e.g. every total equal).
     """
-    table = collect_sheets(rubric, sheets)
-    block = _block(table)
-    if block.reason is not None:
+    rows = _block_totals(rubric, sheets)
+    if rows is None:
         return None
-    k, n = len(block.judges), len(block.entries)
-    rows = _matrix(table, block)
+    n, k = len(rows), len(rows[0])
     grand = sum((value for row in rows for value in row), Fraction(0)) / (n * k)
     row_means = [sum(row, Fraction(0)) / k for row in rows]
     column_means = [sum((row[column] for row in rows), Fraction(0)) / n for column in range(k)]

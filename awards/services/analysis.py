@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from awards import scoring
 from awards.extensions import db
 from awards.models import Category, User
-from awards.services.results import load_inputs
+from awards.services.results import CategoryInputs, load_inputs
 
 # The methods shown side by side: (label key, settings changes).
 METHODS = (
@@ -45,8 +45,8 @@ def _versus_next_text(versus) -> str:
              key=versus.reason, a=_d(versus.value), b=_d(versus.next_value))
 
 
-def analyse_category(category: Category) -> dict:
-    inputs = load_inputs(category)
+def analyse_category(category: Category, inputs: CategoryInputs | None = None) -> dict:
+    inputs = inputs or load_inputs(category)
     rubric, settings, sheets = inputs.rubric, inputs.settings, inputs.sheets
     standings = scoring.compute_standings(rubric, sheets, entries=inputs.entry_keys, settings=settings)
 

@@ -73,9 +73,12 @@ def load_inputs(category: Category) -> CategoryInputs:
     return CategoryInputs(rubric_spec(category), scoring_settings(category.edition), entries, sheets)
 
 
-def compute_results(category: Category) -> dict:
-    """The category's standings and method as plain JSON-ready data (the preview and the snapshot)."""
-    inputs = load_inputs(category)
+def compute_results(category: Category, inputs: CategoryInputs | None = None) -> dict:
+    """The category's standings and method as plain JSON-ready data (the preview and the snapshot).
+
+    ``inputs`` lets a page that also analyses the category load the scorecards once.
+    """
+    inputs = inputs or load_inputs(category)
     rubric, settings, entries = inputs.rubric, inputs.settings, inputs.entries
     standings = scoring.compute_standings(rubric, inputs.sheets, entries=inputs.entry_keys, settings=settings)
 

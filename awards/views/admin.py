@@ -51,6 +51,7 @@ def publish_category(category_id: int):
 
 def _results_context(category: Category, form: PublishForm | None = None) -> dict:
     snapshot = results.current_snapshot(category)
-    return {"category": category, "snapshot": snapshot, "form": form or PublishForm(),
-            "preview": results.compute_results(category) if snapshot is None else results.snapshot_standings(snapshot),
-            "analysis": analysis.analyse_category(category)}
+    inputs = results.load_inputs(category)  # one load of the scorecards for the preview and the analysis
+    preview = results.compute_results(category, inputs) if snapshot is None else results.snapshot_standings(snapshot)
+    return {"category": category, "snapshot": snapshot, "form": form or PublishForm(), "preview": preview,
+            "analysis": analysis.analyse_category(category, inputs)}
