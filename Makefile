@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 # Debian packages WeasyPrint needs (PDF rendering).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
 
-.PHONY: run test install system-deps translations secret clean
+.PHONY: messages run test install system-deps translations secret clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ system-deps:
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d awards/translations
+
+# After changing texts: collect every string (templates/_macros too: Babel skips _dirs by
+# default) and add the new ones to the Swahili catalog, then translate them in messages.po.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.*' --no-location --sort-output \
+	  --project Tuzo -o awards/translations/messages.pot .
+	$(BIN)/pybabel update -i awards/translations/messages.pot -d awards/translations --no-fuzzy-matching
 
 # A random secret for this machine's demo server, kept in instance/ (never committed).
 instance/config.py:

@@ -18,3 +18,7 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    # Evidence files: None means instance/uploads. Several app machines need one shared directory.
+    UPLOAD_DIR = None
+    UPLOAD_MAX_FILE_BYTES = 20 * 1024 * 1024
+    UPLOAD_MAX_ENTRY_BYTES = 100 * 1024 * 1024

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from awards.enums import InstitutionType, Role, Stage
 from awards.models import Edition, Entry
-from awards.services import accounts, editions, institutions, judging, results
+from awards.services import accounts, declarations, editions, evidence, institutions, judging, results
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 RUBRICS = SEEDS_DIR / "public-service-week" / "categories.toml"
@@ -84,12 +84,17 @@ def load_demo(path: Path = DEMO) -> tuple[Edition, bool]:
         actor=organiser,
     )
     categories = {c.code: c for c in editions.add_categories(edition, read_toml(RUBRICS), actor=organiser)}
+    for row in doc.get("conflicts", []):
+        declarations.declare_conflict(users[row["judge"]], edition, insts[row["institution"]], row["reason"])
+    for judge in (u for u in users.values() if u.role is Role.JUDGE):
+        declarations.sign(judge, edition, signed_name=judge.name, confirmed=True)
 
     entries: list[tuple[Entry, Decimal]] = []
     for row in doc["entries"]:
         entry = institutions.create_entry(
             insts[row["institution"]], categories[row["category"]], title=row["title"], summary=row.get("summary", ""),
         )
+        _add_evidence(entry, doc.get("evidence", []), users.values(), organiser, path.parent / "evidence")
         institutions.submit_entry(entry)
         entries.append((entry, Decimal(str(row["strength"]))))
 
@@ -114,6 +119,20 @@ def load_demo(path: Path = DEMO) -> tuple[Edition, bool]:
     for code in plan.get("publish", []):
         results.publish_category(categories[code], actor=organiser)
     return edition, True
+
+
+def _add_evidence(entry: Entry, rows: list[dict], people, organiser, folder: Path) -> None:
+    key = f"{entry.institution.acronym} / {entry.category.code}"
+    officer = next((u for u in people if u.role is Role.INSTITUTION and u.institution_id == entry.institution_id),
+                   organiser)
+    criteria = {c.code: c for c in entry.category.criteria}
+    for row in (r for r in rows if r["entry"] == key):
+        criterion = criteria[row["criterion"]] if "criterion" in row else None
+        if "file" in row:
+            with (folder / row["file"]).open("rb") as stream:
+                evidence.add_file(entry, stream=stream, filename=row["file"], actor=officer, criterion=criterion)
+        else:
+            evidence.add_link(entry, url=row["url"], text=row.get("text", ""), actor=officer, criterion=criterion)
 
 
 def _demo_scores(entry: Entry, level: Decimal, e_index: int, j_index: int) -> dict[str, Decimal]:

@@ -4,8 +4,11 @@ The schema is built once per run by the real Alembic migrations. Each test then 
 from empty tables. AWARDS_TEST_DATABASE_URL runs the suite on PostgreSQL (CI does).
 """
 
+import atexit
 import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -54,6 +57,11 @@ def _schema(database_url):
     return database_url
 
 
+# Evidence files for the whole run (content-addressed, so tests never collide), removed at exit.
+UPLOAD_DIR = tempfile.mkdtemp(prefix="tuzo-test-uploads-")
+atexit.register(shutil.rmtree, UPLOAD_DIR, ignore_errors=True)
+
+
 def _config(url: str) -> dict:
     return {
         "TESTING": True,
@@ -62,6 +70,7 @@ def _config(url: str) -> dict:
         # Fast hashing in tests; the production default is checked in tests/test_config.py.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SERVER_NAME": "tuzo.test",
+        "UPLOAD_DIR": UPLOAD_DIR,
     }
 
 

@@ -1,7 +1,10 @@
 """WTForms (Flask-WTF) classes. Forms validate and hand plain values to services; they never write."""
 
 from awards.forms.auth import LanguageForm, LoginForm, LogoutForm
+from awards.forms.declarations import DeclareConflictForm, ReopenForm, SignDeclarationForm
 from awards.forms.judging import make_scorecard_form, parse_autosave, scorecard_initial
 from awards.forms.results import PublishForm, VerifyForm
 
-__all__ = ["LanguageForm", "LoginForm", "LogoutForm", "PublishForm", "VerifyForm", "make_scorecard_form", "parse_autosave", "scorecard_initial"]
+__all__ = [
+    "DeclareConflictForm", "ReopenForm", "SignDeclarationForm",
+    "LanguageForm", "LoginForm", "LogoutForm", "PublishForm", "VerifyForm", "make_scorecard_form", "parse_autosave", "scorecard_initial"]

@@ -4,7 +4,7 @@ from awards.models.audit import AuditEvent
 from awards.models.editions import Category, Criterion, Edition
 from awards.models.entries import Entry, Evidence
 from awards.models.institutions import Institution
-from awards.models.judging import Assignment, ConflictDeclaration, CriterionScore, Scorecard
+from awards.models.judging import Assignment, ConflictDeclaration, CriterionScore, DeclarationSignature, Scorecard
 from awards.models.results import Certificate, ResultSnapshot
 from awards.models.users import User
 
@@ -16,6 +16,7 @@ __all__ = [
     "ConflictDeclaration",
     "Criterion",
     "CriterionScore",
+    "DeclarationSignature",
     "Edition",
     "Entry",
     "Evidence",

@@ -47,6 +47,29 @@ class ConflictDeclaration(db.Model):
     __table_args__ = (sa.UniqueConstraint("judge_id", "edition_id", "institution_id"),)
 
 
+class DeclarationSignature(db.Model):
+    """A judge's signed declaration of interests and confidentiality oath for one edition.
+
+    Scoring needs it (domain notes: every judge signs the tamko and the kiapo cha usiri per
+    round). Conflicts declared after signing still count: they recuse the judge at once.
+    """
+
+    __tablename__ = "declaration_signatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    judge_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("editions.id"))
+    # The name the judge typed as a signature, and the conflicts declared at that moment.
+    signed_name: Mapped[str] = mapped_column(sa.String(200))
+    declared_institution_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    signed_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    judge: Mapped[User] = relationship()
+    edition: Mapped[Edition] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("judge_id", "edition_id"),)
+
+
 class Scorecard(db.Model):
     __tablename__ = "scorecards"
 
@@ -61,8 +84,13 @@ class Scorecard(db.Model):
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # Set when an organiser sends a submitted scorecard back; the judge is shown the reason.
+    reopen_reason: Mapped[str | None] = mapped_column(sa.Text)
+    reopened_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    reopened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     assignment: Mapped[Assignment] = relationship(back_populates="scorecard")
+    reopened_by: Mapped[User | None] = relationship()
     scores: Mapped[list[CriterionScore]] = relationship(
         back_populates="scorecard", cascade="all, delete-orphan"
     )

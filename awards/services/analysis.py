@@ -70,7 +70,7 @@ def analyse_category(category: Category, inputs: CategoryInputs | None = None) -
             "score": _d(row.score),
             "method": row.method,
             "judges": [
-                {"name": judges.get(judge, judge), "total": _d(total),
+                {"name": judges.get(judge, judge), "total": _d(total), "scorecard": inputs.scorecard_ids[row.entry, judge],
                  "scores": {code: str(Decimal(value).normalize()) for code, value in scores}}
                 for judge, scores, total in exp.breakdown
             ],

@@ -14,7 +14,10 @@ from awards import scoring
 from awards.enums import EntryStatus, Role, ScorecardStatus, Stage
 from awards.extensions import db
 from awards.i18n import localized
-from awards.models import Assignment, Category, ConflictDeclaration, CriterionScore, Entry, Scorecard, User
+from awards.models import (
+    Assignment, Category, ConflictDeclaration, CriterionScore, DeclarationSignature, Entry, Institution, Scorecard,
+    User,
+)
 from awards.models._types import utcnow
 from awards.services import audit
 from awards.services.editions import plain
@@ -37,15 +40,17 @@ def rubric_spec(category: Category) -> scoring.RubricSpec:
     )
 
 
-def conflicted_institution_ids(judge: User, edition_id: int) -> set[int]:
-    """A judge's own institution, its parent and its children, plus declared conflicts."""
-    ids: set[int] = set()
+def automatic_conflicts(judge: User) -> list[Institution]:
+    """A judge's own institution, its parent and its children: conflicts without any declaration."""
     home = judge.institution
-    if home is not None:
-        ids.add(home.id)
-        if home.parent_id is not None:
-            ids.add(home.parent_id)
-        ids.update(child.id for child in home.children)
+    if home is None:
+        return []
+    return [home] + ([home.parent] if home.parent is not None else []) + sorted(home.children, key=lambda i: i.name)
+
+
+def conflicted_institution_ids(judge: User, edition_id: int) -> set[int]:
+    """The automatic conflicts plus the ones the judge declared for the edition."""
+    ids = {institution.id for institution in automatic_conflicts(judge)}
     ids.update(
         db.session.execute(
             db.select(ConflictDeclaration.institution_id).filter_by(judge_id=judge.id, edition_id=edition_id)
@@ -56,6 +61,12 @@ def conflicted_institution_ids(judge: User, edition_id: int) -> set[int]:
 
 def is_conflicted(judge: User, entry: Entry) -> bool:
     return entry.institution_id in conflicted_institution_ids(judge, entry.edition_id)
+
+
+def signature_for(judge: User, edition_id: int) -> DeclarationSignature | None:
+    return db.session.execute(
+        db.select(DeclarationSignature).filter_by(judge_id=judge.id, edition_id=edition_id)
+    ).scalar()
 
 
 def assign_judge(judge: User, entry: Entry, *, actor: User) -> Assignment:
@@ -127,9 +138,14 @@ def save_scorecard(
     """
     entry = assignment.entry
     category = entry.category
-    if entry.edition.stage is not Stage.JUDGING or category_is_published(category):
-        raise NotAllowed(_l("Judging is closed for this category."))
     card = assignment.scorecard
+    reopened = card is not None and card.status is ScorecardStatus.REOPENED
+    # Judging is open in the judging stage; in moderation only for a scorecard an organiser reopened.
+    stage_open = entry.edition.stage is Stage.JUDGING or (entry.edition.stage is Stage.MODERATION and reopened)
+    if not stage_open or category_is_published(category):
+        raise NotAllowed(_l("Judging is closed for this category."))
+    if signature_for(assignment.judge, entry.edition_id) is None:
+        raise NotAllowed(_l("Sign your declaration of interests for this edition before scoring."))
     current_version = card.version if card is not None else 0
     if version != current_version:
         raise StaleVersion()
@@ -193,6 +209,44 @@ def save_scorecard(
     return card
 
 
+def reopen_scorecard(card: Scorecard, *, reason: str, actor: User) -> Scorecard:
+    """Send a submitted scorecard back to its judge, with a written reason the judge is shown."""
+    if actor.role is not Role.ORGANISER:
+        raise NotAllowed(_l("Only an organiser can reopen a scorecard."))
+    reason = (reason or "").strip()
+    if not 10 <= len(reason) <= 2000:
+        raise InvalidInput(_l("Write the reason for reopening (10 to 2000 characters); the judge will read it."))
+    if card.status is not ScorecardStatus.SUBMITTED:
+        raise InvalidInput(_l("Only a submitted scorecard can be reopened."))
+    entry = card.assignment.entry
+    if entry.edition.stage not in (Stage.JUDGING, Stage.MODERATION) or category_is_published(entry.category):
+        raise NotAllowed(_l("Scorecards can be reopened only during judging and moderation, before publication."))
+    before = _snapshot(card)
+    card.status = ScorecardStatus.REOPENED
+    card.reopen_reason = reason
+    card.reopened_at = utcnow()
+    card.reopened_by = actor
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise StaleVersion() from None
+    audit.record("scorecard.reopen", card, actor=actor, before=before, after={**_snapshot(card), "reason": reason})
+    return card
+
+
+def reopened_scorecards(category: Category) -> list[Scorecard]:
+    """Scorecards an organiser sent back that the judge has not submitted again yet."""
+    return list(
+        db.session.execute(
+            db.select(Scorecard)
+            .join(Scorecard.assignment)
+            .join(Assignment.entry)
+            .filter(Entry.category_id == category.id, Scorecard.status == ScorecardStatus.REOPENED)
+            .order_by(Scorecard.reopened_at)
+        ).scalars()
+    )
+
+
 def scorecard_data(card: Scorecard) -> dict:
     """A judge's own draft as plain data, in the shape the scoring page sends (the autosave payload)."""
     return {
@@ -211,5 +265,6 @@ def _snapshot(card: Scorecard | None) -> dict | None:
         "status": card.status.value if card.status else None,
         "version": card.version,
         "scores": {s.criterion.code: (str(s.value) if s.value is not None else None) for s in card.scores},
+        "comments": {s.criterion.code: s.comment for s in card.scores},
         "comment": card.comment,
     }

@@ -40,6 +40,8 @@ class CategoryInputs:
     settings: scoring.Settings
     entries: dict[int, Entry]
     sheets: list[scoring.SheetInput]
+    # (entry key, judge key) of each sheet -> the scorecard it came from, to link the breakdown.
+    scorecard_ids: dict[tuple[str, str], int]
 
     @property
     def entry_keys(self) -> list[str]:
@@ -62,15 +64,14 @@ def load_inputs(category: Category) -> CategoryInputs:
         .options(db.selectinload(Scorecard.scores), db.joinedload(Scorecard.assignment))
     ).scalars().unique()
     code_of = {c.id: c.code for c in category.criteria}
-    sheets = [
-        scoring.SheetInput.of(
-            str(card.assignment.entry_id),
-            str(card.assignment.judge_id),
-            {code_of[s.criterion_id]: Decimal(s.value) for s in card.scores if s.value is not None},
-        )
-        for card in cards
-    ]
-    return CategoryInputs(rubric_spec(category), scoring_settings(category.edition), entries, sheets)
+    sheets, scorecard_ids = [], {}
+    for card in cards:
+        entry_key, judge_key = str(card.assignment.entry_id), str(card.assignment.judge_id)
+        sheets.append(scoring.SheetInput.of(
+            entry_key, judge_key, {code_of[s.criterion_id]: Decimal(s.value) for s in card.scores if s.value is not None}
+        ))
+        scorecard_ids[entry_key, judge_key] = card.id
+    return CategoryInputs(rubric_spec(category), scoring_settings(category.edition), entries, sheets, scorecard_ids)
 
 
 def compute_results(category: Category, inputs: CategoryInputs | None = None) -> dict:

@@ -1,11 +1,12 @@
 """The institution's pages: its entries and its certificates."""
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user
 
 from awards.enums import Role
 from awards.permissions import role_required
 from awards.services import certificates, institutions
+from awards.views._helpers import pdf_download
 
 bp = Blueprint("institutions", __name__, url_prefix="/institution")
 
@@ -31,7 +32,4 @@ def download_certificate(serial: str):
         verify_url=url_for("public.verify", serial=cert.serial, _external=True),
         verify_form_url=url_for("public.verify_form", _external=True),
     )
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{cert.serial}.pdf"',
-        "Cache-Control": "private, no-store",
-    })
+    return pdf_download(pdf, f"{cert.serial}.pdf")

@@ -90,6 +90,7 @@ def live_server(chromium_path, tmp_path_factory):
     else:
         database_url = "sqlite:///" + str(tmp / "tuzo-e2e.sqlite")
     env = _server_env(database_url)
+    env["AWARDS_UPLOAD_DIR"] = str(tmp / "uploads")
 
     for command in ("init", "demo"):
         done = subprocess.run(_flask("awards", command), cwd=ROOT, env=env, capture_output=True, text=True,

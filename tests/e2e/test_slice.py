@@ -70,6 +70,19 @@ def test_score_publish_download_and_verify(live_server, page, new_context, scree
     scorecard_url = page.url
     expect(page.get_by_role("heading", level=1)).to_have_text(ENTRY)
 
+    # The evidence sits beside the rubric: the photo shown, the report previewed on demand.
+    photo = page.locator("section.criterion").first.get_by_role("img", name="mnh-banda.png")
+    expect(photo).to_be_visible()
+    assert photo.evaluate("img => img.complete && img.naturalWidth > 0"), "the evidence photo did not load"
+    page.get_by_text("mnh-ripoti-ya-banda.pdf").click()
+    preview = page.locator("iframe[title='mnh-ripoti-ya-banda.pdf']")
+    expect(preview).to_be_visible()
+    # (Fetched again through the browser's session: once the service worker controls the page,
+    # the frame's own response is not reported to the page.)
+    report = page.request.get(base + preview.get_attribute("src"))
+    assert report.status == 200 and report.headers["content-type"] == "application/pdf"
+    assert report.headers["x-frame-options"] == "SAMEORIGIN" and report.body().startswith(b"%PDF-")
+
     groups = page.locator("fieldset.levels")
     criteria = groups.count()
     assert criteria == 6, "best-booth has six criteria"

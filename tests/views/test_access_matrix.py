@@ -8,7 +8,7 @@ answer 404, so their existence does not leak.
 import pytest
 
 from awards.extensions import db
-from awards.models import Assignment, Category, Certificate, Entry, Institution
+from awards.models import Assignment, Category, Certificate, ConflictDeclaration, Entry, Institution, Scorecard
 from tests.conftest import csrf_token, user
 
 ACTORS = {
@@ -40,11 +40,21 @@ MATRIX = {
     ("judging.score_entry", "GET"): {A: LOGIN, J: 200, OJ: 404, CJ: 404, "*": 403},
     ("judging.score_entry", "POST"): {A: LOGIN, J: 400, OJ: 404, CJ: 404, "*": 403},
     ("judging.autosave", "POST"): {A: LOGIN, J: 400, OJ: 404, CJ: 404, "*": 403},  # 400: no JSON body
+    ("judging.evidence_file", "GET"): {A: LOGIN, J: 200, OJ: 404, CJ: 404, "*": 403},
+    ("judging.score_sheet", "GET"): {A: LOGIN, J: 200, OJ: 404, CJ: 404, "*": 403},
+    ("judging.declaration", "GET"): {A: LOGIN, J: 200, OJ: 200, CJ: 200, "*": 403},
+    ("judging.declare_conflict", "POST"): {A: LOGIN, J: 400, OJ: 400, CJ: 400, "*": 403},  # 400: empty form
+    ("judging.sign_declaration", "POST"): {A: LOGIN, J: 400, OJ: 400, CJ: 400, "*": 403},
+    # The judge's own declared conflict: 403 because the declaration is signed; anyone else's is 404.
+    ("judging.withdraw_conflict", "POST"): {A: LOGIN, J: 403, OJ: 404, CJ: 404, "*": 403},
     ("institutions.dashboard", "GET"): {A: LOGIN, I: 200, OI: 200, "*": 403},
     ("institutions.download_certificate", "GET"): {A: LOGIN, I: 200, OI: 404, O: 200, "*": 403},
     ("admin.dashboard", "GET"): {A: LOGIN, O: 200, "*": 403},
     ("admin.category_results", "GET"): {A: LOGIN, O: 200, "*": 403},
     ("admin.publish_category", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: not confirmed
+    ("admin.score_sheet", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("admin.scorecard", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("admin.reopen_scorecard", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: no reason given
 }
 
 
@@ -60,8 +70,17 @@ def objects(demo):
     conflicted = Assignment(entry_id=entry.id, judge_id=user(ACTORS["conflicted_judge"]).id)
     db.session.add(conflicted)
     cert = db.session.execute(db.select(Certificate).filter_by(institution_id=mnh.id)).scalars().first()
+    tanesco = db.session.execute(db.select(Institution).filter_by(acronym="TANESCO")).scalar_one()
+    declared = ConflictDeclaration(judge=user(ACTORS["judge"]), edition_id=entry.edition_id, institution=tanesco,
+                                   reason="Former employee")
+    db.session.add(declared)
+    scorecard = db.session.execute(
+        db.select(Scorecard).join(Scorecard.assignment).filter(Assignment.entry_id != entry.id)
+    ).scalars().first()
     db.session.commit()
-    return {"assignment": assignment, "conflicted": conflicted, "booth": booth, "cert": cert}
+    return {"assignment": assignment, "conflicted": conflicted, "booth": booth, "cert": cert, "declared": declared,
+            "evidence": next(e for e in entry.evidence if e.sha256),
+            "scorecard": scorecard, "entry": entry}
 
 
 def url_args(endpoint: str, actor: str, objects) -> dict:
@@ -72,9 +91,18 @@ def url_args(endpoint: str, actor: str, objects) -> dict:
         "public.verify": {"serial": objects["cert"].serial},
         "judging.score_entry": {"assignment_id": assignment.id},
         "judging.autosave": {"assignment_id": assignment.id},
+        "judging.evidence_file": {"assignment_id": assignment.id, "evidence_id": objects["evidence"].id},
+        "judging.score_sheet": {"assignment_id": assignment.id},
         "institutions.download_certificate": {"serial": objects["cert"].serial},
         "admin.category_results": {"category_id": objects["booth"].id},
         "admin.publish_category": {"category_id": objects["booth"].id},
+        "admin.score_sheet": {"entry_id": objects["entry"].id},
+        "judging.declaration": {"edition_slug": "psw-2026"},
+        "judging.declare_conflict": {"edition_slug": "psw-2026"},
+        "judging.sign_declaration": {"edition_slug": "psw-2026"},
+        "judging.withdraw_conflict": {"declaration_id": objects["declared"].id},
+        "admin.scorecard": {"scorecard_id": objects["scorecard"].id},
+        "admin.reopen_scorecard": {"scorecard_id": objects["scorecard"].id},
     }.get(endpoint, {})
 
 

@@ -54,6 +54,7 @@
     var overall = form.querySelector("[name=comment]");
     if (overall) overall.value = draft.comment || "";
     versionField.value = draft.version;
+    form.dispatchEvent(new Event("tuzo:restored"));
   }
 
   function keep() {
