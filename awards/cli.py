@@ -40,13 +40,16 @@ def init_command(year):
 
 @awards_cli.command("demo")
 def demo_command():
-    """Load the demo edition (psw-2026) and print its accounts."""
+    """Load the demo edition (psw-2026), open next year's for entries, and print the accounts."""
     try:
         edition, created = seeding.load_demo()
+        following, opened = seeding.load_next_edition()
     except DomainError as exc:
         _fail(exc)
     db.session.commit()
     click.echo(f"Demo edition {edition.slug}: {'loaded' if created else 'already loaded'}.")
+    if opened:
+        click.echo(f"Edition {following.slug} is open for entries until {following.submissions_deadline:%d %B %Y}.")
     click.echo("Demo accounts (demo only, never in production):")
     for email, role, password in seeding.demo_accounts():
         click.echo(f"  {role:<12} {email:<32} {password}")

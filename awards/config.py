@@ -22,3 +22,5 @@ class Defaults:
     UPLOAD_DIR = None
     UPLOAD_MAX_FILE_BYTES = 20 * 1024 * 1024
     UPLOAD_MAX_ENTRY_BYTES = 100 * 1024 * 1024
+    # Words per criterion narrative when the rubric sets no limit of its own.
+    NARRATIVE_MAX_WORDS = 500

@@ -11,13 +11,23 @@ def lang() -> str:
     return locale.language if locale is not None else LANGUAGES[0]
 
 
-def localized(obj, field: str) -> str:
-    """obj.<field>_<lang> (or a dict's), falling back to the other language when empty."""
-    first = lang()
+def localized(obj, field: str, language: str | None = None) -> str:
+    """obj.<field>_<lang> (or a dict's), falling back to the other language when empty.
+
+    ``language`` defaults to the request's; PDFs pass the one they are rendered in.
+    """
+    first = language or lang()
     other = "en" if first == "sw" else "sw"
     if isinstance(obj, dict):
         return obj.get(f"{field}_{first}") or obj.get(f"{field}_{other}") or ""
-    return getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{other}", "")
+    return getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{other}", "") or ""
+
+
+def descriptor(texts: dict, language: str | None = None) -> str:
+    """A level descriptor ({"sw": ..., "en": ...}) in one language, falling back to the other."""
+    first = language or lang()
+    other = "en" if first == "sw" else "sw"
+    return texts.get(first) or texts.get(other) or ""
 
 
 def method_label(key: str) -> str:

@@ -5,12 +5,13 @@ and leaves the same audit trail as data entered in the app.
 """
 
 import tomllib
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from awards.enums import InstitutionType, Role, Stage
-from awards.models import Edition, Entry
+from awards.extensions import db
+from awards.models import Edition, Entry, User
 from awards.services import accounts, declarations, editions, evidence, institutions, judging, results
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -72,9 +73,12 @@ def load_demo(path: Path = DEMO) -> tuple[Edition, bool]:
         leniency[row["email"]] = Decimal(str(row.get("leniency", 0)))
     organiser = next(u for u in users.values() if u.role is Role.ORGANISER)
 
+    # The demo replays the edition's timeline: entries are made while submissions are open,
+    # a day before the deadline, then the edition moves on to the stage the file names.
+    deadline = _aware(spec["submissions_deadline"])
     edition = editions.create_edition(
         slug=spec["slug"], year=spec["year"], name_sw=spec["name_sw"], name_en=spec["name_en"],
-        stage=Stage(spec["stage"]), submissions_deadline=_aware(spec.get("submissions_deadline")),
+        stage=Stage.SUBMISSIONS, submissions_deadline=deadline,
         judging_deadline=_aware(spec.get("judging_deadline")), announcement_date=spec.get("announcement_date"),
         aggregation=spec.get("aggregation", "mean"), trim=spec.get("trim", 0),
         auto_trim_from=spec.get("auto_trim_from"), quorum=spec.get("quorum", 1),
@@ -89,14 +93,15 @@ def load_demo(path: Path = DEMO) -> tuple[Edition, bool]:
     for judge in (u for u in users.values() if u.role is Role.JUDGE):
         declarations.sign(judge, edition, signed_name=judge.name, confirmed=True)
 
+    before_deadline = deadline - timedelta(days=1)
     entries: list[tuple[Entry, Decimal]] = []
     for row in doc["entries"]:
-        entry = institutions.create_entry(
-            insts[row["institution"]], categories[row["category"]], title=row["title"], summary=row.get("summary", ""),
-        )
-        _add_evidence(entry, doc.get("evidence", []), users.values(), organiser, path.parent / "evidence")
-        institutions.submit_entry(entry)
+        entry = _demo_entry(insts[row["institution"]], categories[row["category"]], row, before_deadline)
+        _add_evidence(entry, doc.get("evidence", []), users.values(), organiser, path.parent / "evidence",
+                      before_deadline)
+        institutions.submit_entry(entry, now=before_deadline)
         entries.append((entry, Decimal(str(row["strength"]))))
+    editions.set_stage(edition, Stage(spec["stage"]), actor=organiser)
 
     plan = doc.get("judging", {})
     pending, drafts = set(plan.get("pending", [])), set(plan.get("drafts", []))
@@ -121,7 +126,40 @@ def load_demo(path: Path = DEMO) -> tuple[Edition, bool]:
     return edition, True
 
 
-def _add_evidence(entry: Entry, rows: list[dict], people, organiser, folder: Path) -> None:
+def _demo_entry(institution, category, row: dict, now: datetime) -> Entry:
+    entry = institutions.create_entry(
+        institution, category, title=row["title"], summary=row.get("summary", ""),
+        innovation_name=row.get("innovation_name") or (row["title"] if category.names_innovation else None), now=now,
+    )
+    # Demo narratives: the entry's summary under each criterion (real entries write one per criterion).
+    institutions.update_entry(
+        entry, title=entry.title, summary=entry.summary, innovation_name=entry.innovation_name,
+        narratives={c.id: row.get("summary") or row["title"] for c in category.criteria}, actor=None, now=now,
+    )
+    return entry
+
+
+def load_next_edition(path: Path = DEMO, today: date | None = None) -> tuple[Edition, bool]:
+    """Next year's edition, open for entries, with the demo's draft entries: for trying the institution pages.
+
+    Needs `load_demo` first (the institutions and accounts). Its deadline is 15 May of that year.
+    """
+    doc = read_toml(path)
+    year = next_edition_year(today or date.today())
+    edition, _ = init_edition(year)
+    if edition.stage is not Stage.SETUP:
+        return edition, False
+    organiser = db.session.execute(db.select(User).filter_by(role=Role.ORGANISER).order_by(User.id)).scalars().first()
+    deadline = datetime(year, 5, 15, 23, 59, tzinfo=timezone(timedelta(hours=3)))
+    editions.set_stage(edition, Stage.SUBMISSIONS, actor=organiser, submissions_deadline=deadline)
+    categories = {c.code: c for c in edition.categories}
+    for row in doc.get("next_edition_drafts", []):
+        _demo_entry(institutions.get_institution(row["institution"]), categories[row["category"]], row,
+                    min(datetime.now(UTC), deadline - timedelta(days=1)))
+    return edition, True
+
+
+def _add_evidence(entry: Entry, rows: list[dict], people, organiser, folder: Path, now: datetime) -> None:
     key = f"{entry.institution.acronym} / {entry.category.code}"
     officer = next((u for u in people if u.role is Role.INSTITUTION and u.institution_id == entry.institution_id),
                    organiser)
@@ -130,9 +168,11 @@ def _add_evidence(entry: Entry, rows: list[dict], people, organiser, folder: Pat
         criterion = criteria[row["criterion"]] if "criterion" in row else None
         if "file" in row:
             with (folder / row["file"]).open("rb") as stream:
-                evidence.add_file(entry, stream=stream, filename=row["file"], actor=officer, criterion=criterion)
+                evidence.add_file(entry, stream=stream, filename=row["file"], actor=officer, criterion=criterion,
+                                  privacy_confirmed=True, now=now)
         else:
-            evidence.add_link(entry, url=row["url"], text=row.get("text", ""), actor=officer, criterion=criterion)
+            evidence.add_link(entry, url=row["url"], text=row.get("text", ""), actor=officer, criterion=criterion,
+                              privacy_confirmed=True, now=now)
 
 
 def _demo_scores(entry: Entry, level: Decimal, e_index: int, j_index: int) -> dict[str, Decimal]:

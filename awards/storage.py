@@ -152,7 +152,7 @@ def _sniff_office(path: Path) -> str | None:
 
 
 def _looks_like_csv(head: bytes, *, truncated: bool) -> bool:
-    """Strict UTF-8 text with at least one line, no control characters, and not markup.
+    """Strict UTF-8 text, no control characters, not markup, and a first line with columns.
 
     When ``head`` is only the start of a longer file, the cut may fall inside a multi-byte
     character: the incremental decoder keeps an incomplete final sequence pending instead of
@@ -167,9 +167,11 @@ def _looks_like_csv(head: bytes, *, truncated: bool) -> bool:
     if _CSV_FORBIDDEN.search(text):
         return False
     stripped = text.lstrip()
-    if not stripped:
+    if not stripped or stripped.startswith("<"):  # HTML, SVG and XML never pass as CSV
         return False
-    return not stripped.startswith("<")  # HTML, SVG and XML never pass as CSV
+    # A table: its first line separates columns (comma, semicolon as Excel writes in many locales, or tab).
+    header = stripped.split("\n", 1)[0]
+    return any(separator in header for separator in ",;\t")
 
 
 # --- names ----------------------------------------------------------------------------------

@@ -160,3 +160,12 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+def plain_data(value) -> bool:
+    """True when a template context holds only primitives (no model objects that reach the database)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and plain_data(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(plain_data(v) for v in value)
+    return value is None or isinstance(value, (str, int, bool))

@@ -769,3 +769,13 @@ def test_import_storage_loads_neither_flask_nor_the_database():
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert out.stdout.strip() == "([], [])"
+
+
+@pytest.mark.parametrize("data", [b"MZ not a pdf", b"#!/bin/sh\nrm -rf /\n", "Ripoti ya mwaka\nhakuna safu".encode()])
+def test_plain_text_without_columns_is_not_csv(tmp_path, data):
+    assert sniff(write(tmp_path, "x.csv", data)) is None
+
+
+@pytest.mark.parametrize("header", ["Mwezi,Idadi", "Mwezi;Idadi", "Mwezi\tIdadi"])
+def test_csv_columns_may_be_split_by_comma_semicolon_or_tab(tmp_path, header):
+    assert sniff(write(tmp_path, "x.csv", f"{header}\n2026-05 12\n".encode())) == CSV

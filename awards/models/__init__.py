@@ -2,7 +2,7 @@
 
 from awards.models.audit import AuditEvent
 from awards.models.editions import Category, Criterion, Edition
-from awards.models.entries import Entry, Evidence
+from awards.models.entries import Entry, Evidence, Narrative
 from awards.models.institutions import Institution
 from awards.models.judging import Assignment, ConflictDeclaration, CriterionScore, DeclarationSignature, Scorecard
 from awards.models.results import Certificate, ResultSnapshot
@@ -21,6 +21,7 @@ __all__ = [
     "Entry",
     "Evidence",
     "Institution",
+    "Narrative",
     "ResultSnapshot",
     "Scorecard",
     "User",

@@ -65,6 +65,8 @@ class Category(db.Model):
     eligible_types: Mapped[list] = mapped_column(sa.JSON, default=list)
     scored_on_site: Mapped[bool] = mapped_column(default=False)
     privacy_notice: Mapped[bool] = mapped_column(default=False)
+    # An innovation entry names its innovation (domain notes, category 5).
+    names_innovation: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     edition: Mapped[Edition] = relationship(back_populates="categories")
     criteria: Mapped[list[Criterion]] = relationship(
@@ -94,6 +96,8 @@ class Criterion(db.Model):
     # {"0": {"sw": ..., "en": ...}, ...}: what each level on the scale looks like.
     levels: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     in_total: Mapped[bool] = mapped_column(default=True)
+    # Most words an entry's narrative for this criterion may have (None: the configured default).
+    word_limit: Mapped[int | None]
     tie_break_rank: Mapped[int | None]
 
     category: Mapped[Category] = relationship(back_populates="criteria")

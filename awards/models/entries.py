@@ -21,6 +21,7 @@ class Entry(db.Model):
     institution_id: Mapped[int] = mapped_column(sa.ForeignKey("institutions.id"))
     title: Mapped[str] = mapped_column(sa.String(300))
     summary: Mapped[str] = mapped_column(sa.Text, default="")
+    innovation_name: Mapped[str | None] = mapped_column(sa.String(200))
     status: Mapped[EntryStatus] = mapped_column(enum_column(EntryStatus), default=EntryStatus.DRAFT)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(Timestamp)
@@ -29,6 +30,7 @@ class Entry(db.Model):
     category: Mapped[Category] = relationship()
     institution: Mapped[Institution] = relationship()
     evidence: Mapped[list[Evidence]] = relationship(back_populates="entry", order_by="Evidence.id")
+    narratives: Mapped[list[Narrative]] = relationship(back_populates="entry", order_by="Narrative.criterion_id")
 
     # One entry per institution per category (domain notes, section 5).
     __table_args__ = (sa.UniqueConstraint("category_id", "institution_id"),)
@@ -59,3 +61,20 @@ class Evidence(db.Model):
             "sha256 IS NOT NULL OR url IS NOT NULL OR text IS NOT NULL", name="has_content"
         ),
     )
+
+
+class Narrative(db.Model):
+    """What the institution writes for one criterion of its entry (with a word limit)."""
+
+    __tablename__ = "narratives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entries.id"))
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("criteria.id"))
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    entry: Mapped[Entry] = relationship(back_populates="narratives")
+    criterion: Mapped[Criterion] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("entry_id", "criterion_id"),)

@@ -3,9 +3,10 @@
 This package owns the arithmetic of judging: rubrics and weighted totals (``rubric``),
 aggregating several judges (``aggregate``), ranking entries into standings (``ranking``), and the
 read-only analyses of a panel built on them: moderation flags (``moderation``), agreement
-statistics (``agreement``), leave-one-judge-out robustness (``robustness``) and explanations
-(``explain``). ``python -m awards.scoring.bench`` times them at national scale. The app calls
-only the names re-exported here.
+statistics (``agreement``), leave-one-judge-out robustness (``robustness``), explanations
+(``explain``) and per-criterion profiles against the category median (``profile``).
+``python -m awards.scoring.bench`` times them at national scale. The app calls only the names
+re-exported here.
 
 It must not import Flask, SQLAlchemy or any other part of ``awards``; it uses the standard
 library only, never float or ``statistics``, and never decides anything at random. Values are
@@ -17,6 +18,7 @@ from awards.scoring.aggregate import AGGREGATIONS, aggregate, square_root, stand
 from awards.scoring.agreement import Agreement, Block, complete_block, icc, kendalls_w
 from awards.scoring.explain import Explanation, VersusNext, explain
 from awards.scoring.moderation import Disagreement, OutlierJudge, criterion_disagreements, outlier_judges
+from awards.scoring.profile import CriterionProfile, criterion_profile, nearest_level
 from awards.scoring.ranking import (
     CRITERION_TIE_BREAK_PREFIX,
     TIE_BREAKS,
@@ -49,6 +51,7 @@ __all__ = [
     "TIE_BREAKS",
     "Agreement",
     "Block",
+    "CriterionProfile",
     "CriterionSpec",
     "Disagreement",
     "Explanation",
@@ -71,10 +74,12 @@ __all__ = [
     "complete_block",
     "compute_standings",
     "criterion_disagreements",
+    "criterion_profile",
     "explain",
     "icc",
     "kendalls_w",
     "leave_one_judge_out",
+    "nearest_level",
     "normalised_totals",
     "outlier_judges",
     "podium",

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from awards.enums import Role, Stage
+from awards.enums import Role
 from awards.extensions import db
 from awards.models import ConflictDeclaration, DeclarationSignature, Edition, Institution, User
 from awards.services import audit
 from awards.services.errors import InvalidInput, NotAllowed
+from awards.services.editions import OPEN_STAGES
 from awards.services.judging import automatic_conflicts, signature_for
 
-OPEN_STAGES = (Stage.SETUP, Stage.SUBMISSIONS, Stage.JUDGING, Stage.MODERATION)
 
 
 @dataclass(frozen=True)
@@ -27,15 +27,6 @@ class DeclarationState:
     automatic: list[Institution]
     declared: list[ConflictDeclaration]
     signature: DeclarationSignature | None
-
-
-def open_editions() -> list[Edition]:
-    """Editions a judge can still declare for, newest first."""
-    return list(
-        db.session.execute(
-            db.select(Edition).filter(Edition.stage.in_(OPEN_STAGES)).order_by(Edition.year.desc(), Edition.id.desc())
-        ).scalars()
-    )
 
 
 def declared_conflicts(judge: User, edition: Edition) -> list[ConflictDeclaration]:

@@ -17,6 +17,17 @@ from awards.services import audit
 from awards.services.errors import InvalidInput
 
 LANGS = ("sw", "en")
+# Stages in which an edition is still being run (not yet published or archived).
+OPEN_STAGES = (Stage.SETUP, Stage.SUBMISSIONS, Stage.JUDGING, Stage.MODERATION)
+
+
+def open_editions() -> list[Edition]:
+    """Editions still being run, newest first."""
+    return list(
+        db.session.execute(
+            db.select(Edition).filter(Edition.stage.in_(OPEN_STAGES)).order_by(Edition.year.desc(), Edition.id.desc())
+        ).scalars()
+    )
 
 
 def get_edition(slug: str) -> Edition | None:
@@ -59,6 +70,18 @@ def create_edition(
     _check_settings(edition, rubric=None)
     db.session.add(edition)
     audit.record("edition.create", edition, actor=actor, after={"slug": slug, "year": year, "stage": stage.value})
+    return edition
+
+
+def set_stage(edition: Edition, stage: Stage, *, actor: User | None,
+              submissions_deadline: datetime | None = None) -> Edition:
+    """Move the edition to another stage (and set the submissions deadline when opening them)."""
+    before = {"stage": edition.stage.value, "submissions_deadline": edition.submissions_deadline}
+    edition.stage = stage
+    if submissions_deadline is not None:
+        edition.submissions_deadline = submissions_deadline
+    audit.record("edition.stage", edition, actor=actor, before=before,
+                 after={"stage": stage.value, "submissions_deadline": edition.submissions_deadline})
     return edition
 
 
@@ -105,6 +128,7 @@ def add_categories(edition: Edition, document: dict, *, actor: User | None = Non
             description_sw=cat.get("description_sw", ""), description_en=cat.get("description_en", ""),
             eligible_types=list(types), scored_on_site=bool(cat.get("scored_on_site", False)),
             privacy_notice=bool(cat.get("privacy_notice", False)),
+            names_innovation=bool(cat.get("names_innovation", False)),
         )
         for cpos, crit in enumerate(cat.get("criteria", []), start=1):
             cwhere = f"{where}/{crit.get('code', cpos)}"
@@ -117,7 +141,7 @@ def add_categories(edition: Edition, document: dict, *, actor: User | None = Non
                 weight=Decimal(str(crit.get("weight", 0))),
                 scale_min=Decimal(str(crit.get("scale_min", 0))), scale_max=Decimal(str(crit.get("scale_max", 5))),
                 scale_step=Decimal(str(crit.get("scale_step", 1))), in_total=bool(crit.get("in_total", True)),
-                levels=levels, tie_break_rank=crit.get("tie_break_rank"),
+                levels=levels, tie_break_rank=crit.get("tie_break_rank"), word_limit=crit.get("word_limit"),
             )
             _check_levels(criterion, cwhere)
             category.criteria.append(criterion)

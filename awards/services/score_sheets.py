@@ -15,6 +15,7 @@ from awards import scoring
 from awards.enums import ScorecardStatus
 from awards.models import Entry, Scorecard, User
 from awards.models._types import utcnow
+from awards.i18n import descriptor, localized
 from awards.pdf import html_to_pdf
 from awards.services.editions import levels_for, plain
 from awards.services.judging import rubric_spec
@@ -22,17 +23,6 @@ from awards.services.judging import rubric_spec
 # Comment lines printed on a blank sheet (or for a comment left empty on a filled one).
 CRITERION_LINES = 3
 OVERALL_LINES = 5
-
-
-def _in(obj, field: str, lang: str) -> str:
-    """obj.<field>_<lang>, falling back to the other language when empty."""
-    other = "en" if lang == "sw" else "sw"
-    return getattr(obj, f"{field}_{lang}", "") or getattr(obj, f"{field}_{other}", "") or ""
-
-
-def _descriptor(texts: dict, lang: str) -> str:
-    other = "en" if lang == "sw" else "sw"
-    return texts.get(lang) or texts.get(other) or ""
 
 
 def _status_label(status: ScorecardStatus) -> str:
@@ -77,15 +67,15 @@ def score_sheet_context(entry: Entry, *, card: Scorecard | None = None, judge: U
             criteria.append({
                 "number": number,
                 "code": criterion.code,
-                "name": _in(criterion, "name", lang),
+                "name": localized(criterion, "name", lang),
                 "weight": plain(criterion.weight),
                 "weight_label": gettext("weight %(w)s", w=plain(criterion.weight)),
                 "in_total": criterion.in_total,
-                "guidance": _in(criterion, "guidance", lang),
+                "guidance": localized(criterion, "guidance", lang),
                 "guidance_label": gettext("What a %(level)s looks like:", level=plain(criterion.scale_max)),
-                "evidence": _in(criterion, "evidence", lang),
+                "evidence": localized(criterion, "evidence", lang),
                 "levels": [
-                    {"value": plain(level), "descriptor": _descriptor(texts, lang),
+                    {"value": plain(level), "descriptor": descriptor(texts, lang),
                      "chosen": chosen is not None and chosen == level}
                     for level, texts in levels_for(criterion)
                 ],
@@ -129,8 +119,8 @@ def score_sheet_context(entry: Entry, *, card: Scorecard | None = None, judge: U
             "filled": card is not None,
             "labels": labels,
             "page_footer": _page_footer(),
-            "edition_name": _in(edition, "name", lang),
-            "category_name": _in(category, "name", lang),
+            "edition_name": localized(edition, "name", lang),
+            "category_name": localized(category, "name", lang),
             "entry_title": entry.title,
             "institution_name": entry.institution.name,
             "institution_acronym": entry.institution.acronym,

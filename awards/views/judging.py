@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from awards.enums import Role
+from awards.enums import Role, Stage
 from awards.extensions import db
 from awards.forms import DeclareConflictForm, SignDeclarationForm, make_scorecard_form, parse_autosave, scorecard_initial
 from awards.models import ConflictDeclaration, Evidence, Institution
@@ -21,7 +21,10 @@ bp = Blueprint("judging", __name__, url_prefix="/judging")
 @role_required(Role.JUDGE)
 def dashboard():
     assignments = judging.assignments_for_judge(current_user)
-    states = [declarations.state(current_user, edition) for edition in declarations.open_editions()]
+    # The declaration is due for editions being judged, or where the judge already has entries.
+    assigned = {a.entry.edition_id for a in assignments}
+    states = [declarations.state(current_user, edition) for edition in editions.open_editions()
+              if edition.id in assigned or edition.stage in (Stage.JUDGING, Stage.MODERATION)]
     return render_template("judging/dashboard.html", assignments=assignments, declarations=states)
 
 

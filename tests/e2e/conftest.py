@@ -135,11 +135,16 @@ def browser(chromium_path):
 
 @pytest.fixture
 def new_context(browser):
-    """Opens fresh browser contexts (no cookies): English, downloads allowed, 1280x900."""
+    """Opens fresh browser contexts (no cookies): English, downloads allowed, 1280x900.
+
+    Service workers are blocked unless asked for: once one controls a page, Chromium stops
+    reporting that page's form posts to Playwright (expect_response would time out at random).
+    The offline test asks for them.
+    """
     contexts = []
 
-    def make():
-        context = browser.new_context(locale=LOCALE, accept_downloads=True,
+    def make(service_workers: str = "block"):
+        context = browser.new_context(locale=LOCALE, accept_downloads=True, service_workers=service_workers,
                                       viewport={"width": 1280, "height": 900})
         context.set_default_timeout(10_000)
         contexts.append(context)

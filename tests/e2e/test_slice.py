@@ -74,14 +74,24 @@ def test_score_publish_download_and_verify(live_server, page, new_context, scree
     photo = page.locator("section.criterion").first.get_by_role("img", name="mnh-banda.png")
     expect(photo).to_be_visible()
     assert photo.evaluate("img => img.complete && img.naturalWidth > 0"), "the evidence photo did not load"
-    page.get_by_text("mnh-ripoti-ya-banda.pdf").click()
-    preview = page.locator("iframe[title='mnh-ripoti-ya-banda.pdf']")
-    expect(preview).to_be_visible()
-    # (Fetched again through the browser's session: once the service worker controls the page,
-    # the frame's own response is not reported to the page.)
-    report = page.request.get(base + preview.get_attribute("src"))
-    assert report.status == 200 and report.headers["content-type"] == "application/pdf"
-    assert report.headers["x-frame-options"] == "SAMEORIGIN" and report.body().startswith(b"%PDF-")
+    # (In a second tab: headless Chromium's PDF viewer keeps the mouse once it has shown a PDF.)
+    tab = page.context.new_page()
+    tab.goto(scorecard_url)
+    src = tab.locator("iframe[title='mnh-ripoti-ya-banda.pdf']").get_attribute("src")
+    with tab.expect_response(lambda response: response.url.endswith(src)) as report:
+        tab.get_by_text("mnh-ripoti-ya-banda.pdf").click()
+    assert report.value.status == 200 and report.value.headers["content-type"] == "application/pdf"
+    assert report.value.headers["x-frame-options"] == "SAMEORIGIN"
+    expect(tab.locator("iframe[title='mnh-ripoti-ya-banda.pdf']")).to_be_visible()
+    # Chromium's own PDF viewer opened inside the frame: the file was allowed to show there.
+    for _ in range(50):
+        if any(f.url.startswith("chrome-extension://") for f in tab.frames):
+            break
+        tab.wait_for_timeout(100)
+    else:
+        raise AssertionError(f"no PDF viewer in the preview frame: {[f.url for f in tab.frames]}")
+    shot(tab, screenshots, "04a-judge-evidence-preview")
+    tab.close()
 
     groups = page.locator("fieldset.levels")
     criteria = groups.count()

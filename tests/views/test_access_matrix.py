@@ -49,6 +49,22 @@ MATRIX = {
     ("judging.withdraw_conflict", "POST"): {A: LOGIN, J: 403, OJ: 404, CJ: 404, "*": 403},
     ("institutions.dashboard", "GET"): {A: LOGIN, I: 200, OI: 200, "*": 403},
     ("institutions.download_certificate", "GET"): {A: LOGIN, I: 200, OI: 404, O: 200, "*": 403},
+    # MNH's best-booth entry: submitted, and its edition is past the deadline (changes are 403 for
+    # those who may see it; 400 where the empty form is refused first). Anyone else: 404.
+    ("institutions.new_entry", "GET"): {A: LOGIN, I: 200, OI: 200, "*": 403},
+    ("institutions.new_entry", "POST"): {A: LOGIN, I: 400, OI: 400, "*": 403},
+    ("institutions.entry", "GET"): {A: LOGIN, I: 200, O: 200, "*": 404},
+    ("institutions.entry", "POST"): {A: LOGIN, I: 403, O: 403, "*": 404},
+    ("institutions.add_evidence", "POST"): {A: LOGIN, I: 400, O: 400, "*": 404},
+    ("institutions.delete_evidence", "POST"): {A: LOGIN, I: 403, O: 403, "*": 404},
+    ("institutions.evidence_file", "GET"): {A: LOGIN, I: 200, O: 200, "*": 404},
+    ("institutions.submit_entry", "POST"): {A: LOGIN, I: 403, O: 403, "*": 404},
+    ("institutions.return_to_draft", "POST"): {A: LOGIN, I: 403, O: 403, "*": 404},
+    ("institutions.withdraw_entry", "POST"): {A: LOGIN, I: 403, O: 403, "*": 404},
+    ("institutions.receipt", "GET"): {A: LOGIN, I: 200, O: 200, "*": 404},
+    # MNH's innovation entry (published in the demo): its own institution and the secretariat only.
+    ("institutions.feedback", "GET"): {A: LOGIN, I: 200, OI: 404, J: 404, OJ: 404, CJ: 404, O: 200},
+    ("institutions.feedback_pdf", "GET"): {A: LOGIN, I: 200, OI: 404, J: 404, OJ: 404, CJ: 404, O: 200},
     ("admin.dashboard", "GET"): {A: LOGIN, O: 200, "*": 403},
     ("admin.category_results", "GET"): {A: LOGIN, O: 200, "*": 403},
     ("admin.publish_category", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: not confirmed
@@ -70,6 +86,10 @@ def objects(demo):
     conflicted = Assignment(entry_id=entry.id, judge_id=user(ACTORS["conflicted_judge"]).id)
     db.session.add(conflicted)
     cert = db.session.execute(db.select(Certificate).filter_by(institution_id=mnh.id)).scalars().first()
+    innovation = db.session.execute(db.select(Category).filter_by(code="innovation")).scalar_one()
+    innovation_entry = db.session.execute(
+        db.select(Entry).filter_by(institution_id=mnh.id, category_id=innovation.id)
+    ).scalar_one()
     tanesco = db.session.execute(db.select(Institution).filter_by(acronym="TANESCO")).scalar_one()
     declared = ConflictDeclaration(judge=user(ACTORS["judge"]), edition_id=entry.edition_id, institution=tanesco,
                                    reason="Former employee")
@@ -80,6 +100,7 @@ def objects(demo):
     db.session.commit()
     return {"assignment": assignment, "conflicted": conflicted, "booth": booth, "cert": cert, "declared": declared,
             "evidence": next(e for e in entry.evidence if e.sha256),
+            "innovation_entry": innovation_entry,
             "scorecard": scorecard, "entry": entry}
 
 
@@ -94,6 +115,14 @@ def url_args(endpoint: str, actor: str, objects) -> dict:
         "judging.evidence_file": {"assignment_id": assignment.id, "evidence_id": objects["evidence"].id},
         "judging.score_sheet": {"assignment_id": assignment.id},
         "institutions.download_certificate": {"serial": objects["cert"].serial},
+        "institutions.new_entry": {"edition_slug": "psw-2026"},
+        **{name: {"entry_id": objects["entry"].id} for name in (
+            "institutions.entry", "institutions.add_evidence", "institutions.submit_entry",
+            "institutions.return_to_draft", "institutions.withdraw_entry", "institutions.receipt")},
+        "institutions.delete_evidence": {"entry_id": objects["entry"].id, "evidence_id": objects["evidence"].id},
+        "institutions.evidence_file": {"entry_id": objects["entry"].id, "evidence_id": objects["evidence"].id},
+        "institutions.feedback": {"entry_id": objects["innovation_entry"].id},
+        "institutions.feedback_pdf": {"entry_id": objects["innovation_entry"].id},
         "admin.category_results": {"category_id": objects["booth"].id},
         "admin.publish_category": {"category_id": objects["booth"].id},
         "admin.score_sheet": {"entry_id": objects["entry"].id},

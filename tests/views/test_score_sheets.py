@@ -15,7 +15,7 @@ from awards.extensions import db
 from awards.models import Assignment, Category, Entry, Institution
 from awards.services import judging, score_sheets
 from awards.services.editions import levels_for
-from tests.conftest import csrf_token, user
+from tests.conftest import csrf_token, plain_data, user
 
 ASHA = "asha.mwinyi@tuzo.example"  # MNH best-booth: not started; NHIF best-booth: a partial draft
 JUMA = "juma.salim@tuzo.example"  # also on the MNH best-booth panel, submitted
@@ -146,14 +146,7 @@ def test_context_of_a_partial_draft_has_no_total_and_only_primitives(app, demo):
     with app.test_request_context():
         context = score_sheets.score_sheet_context(entry, card=card, judge=user(ASHA), lang="sw")
 
-    def primitives_only(value):
-        if isinstance(value, dict):
-            return all(isinstance(k, str) and primitives_only(v) for k, v in value.items())
-        if isinstance(value, list):
-            return all(primitives_only(v) for v in value)
-        return value is None or isinstance(value, (str, int, bool))
-
-    assert primitives_only(context)
+    assert plain_data(context)
     chosen = [c["chosen"] for c in context["criteria"]]
     assert sum(v is not None for v in chosen) == 3 and None in chosen
     assert context["total"] is None
