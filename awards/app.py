@@ -108,14 +108,14 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from awards.views import admin, auth, errors, institutions, judging, public
+    from awards.views import admin, auth, console, errors, exports, imports, institutions, judging, public
 
-    for module in (public, auth, judging, institutions, admin, errors):
+    for module in (public, auth, judging, institutions, admin, console, imports, exports, errors):
         app.register_blueprint(module.bp)
 
 
 def register_hooks(app: Flask) -> None:
-    from awards.i18n import lang, localized, method_label
+    from awards.i18n import lang, localized, method_label, stage_label
 
     @app.before_request
     def enforce_access():
@@ -132,7 +132,7 @@ def register_hooks(app: Flask) -> None:
         from awards.forms import LanguageForm, LogoutForm
 
         return {"localized": localized, "lang": lang, "language_form": LanguageForm,
-                "logout_form": LogoutForm, "method_label": method_label}
+                "logout_form": LogoutForm, "method_label": method_label, "stage_label": stage_label}
 
     @app.after_request
     def security_headers(response):

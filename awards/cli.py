@@ -12,8 +12,9 @@ from flask_migrate import upgrade
 from awards import seeding
 from awards.enums import Role
 from awards.extensions import db
-from awards.services import accounts, institutions
+from awards.services import accounts, audit, institutions
 from awards.services.errors import DomainError
+from awards.services import imports as csv_imports
 
 awards_cli = AppGroup("awards", help="Tuzo commands.")
 
@@ -76,3 +77,79 @@ def create_user_command(email, role, acronym, name, password):
         _fail(exc)
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}.")
+
+
+audit_cli = AppGroup("audit", help="The audit trail.")
+awards_cli.add_command(audit_cli)
+
+
+@audit_cli.command("verify")
+def audit_verify_command():
+    """Check the audit trail's hash chain; name the first event that was altered or removed."""
+    from awards.models import AuditEvent
+
+    count = db.session.scalar(db.select(db.func.count()).select_from(AuditEvent))
+    broken = audit.verify_chain()
+    if broken is not None:
+        event = db.session.get(AuditEvent, broken)
+        raise click.ClickException(
+            f"The audit trail is broken at event #{event.id} ({event.action} on {event.object_type} "
+            f"{event.object_id}, {event.created_at:%Y-%m-%d %H:%M:%S} UTC): it was changed, or the event "
+            f"before it was removed."
+        )
+    click.echo(f"Audit trail intact: {count} events, hash chain verified.")
+
+
+def _report_import(result, noun: str) -> None:
+    """Print an import's counts, or every bad row and exit with status 1 (nothing was imported)."""
+    if result.errors:
+        db.session.rollback()
+        for error in result.errors:
+            click.echo(f"line {error.line}: {error.reason}", err=True)
+        raise click.ClickException(f"{len(result.errors)} bad row(s): nothing was imported.")
+    db.session.commit()
+    click.echo(f"{noun}: {result.created} created, {result.skipped} unchanged ({result.rows} rows).")
+
+
+@awards_cli.command("import-institutions")
+@click.argument("file", type=click.File("rb"))
+def import_institutions_command(file):
+    """Import institutions from a CSV file: acronym,name,type,parent (all or nothing)."""
+    try:
+        result = csv_imports.import_institutions(file.read(csv_imports.MAX_BYTES + 1))
+    except DomainError as exc:
+        _fail(exc)
+    _report_import(result, "Institutions")
+
+
+@awards_cli.command("import-judges")
+@click.argument("file", type=click.File("rb"))
+@click.option("--passwords-out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the new judges' initial passwords to this CSV (email,initial_password) "
+                   "instead of printing them.")
+def import_judges_command(file, passwords_out):
+    """Import judges from a CSV file: email,name,institution,specialities (all or nothing)."""
+    try:
+        result = csv_imports.import_judges(file.read(csv_imports.MAX_BYTES + 1))
+    except DomainError as exc:
+        _fail(exc)
+    _report_import(result, "Judges")
+    if result.accounts and passwords_out:
+        import csv
+        import os
+
+        try:  # readable by this user only
+            fd = os.open(passwords_out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
+                writer = csv.writer(out)
+                writer.writerow(["email", "initial_password"])
+                writer.writerows((a.email, a.initial_password) for a in result.accounts)
+        except OSError as exc:
+            click.echo(f"Could not write {passwords_out} ({exc}); printing the passwords instead.", err=True)
+            passwords_out = None
+        else:
+            click.echo(f"Initial passwords written to {passwords_out}: hand each to its judge privately.")
+    if result.accounts and not passwords_out:
+        click.echo("Initial passwords (shown once; hand each to its judge privately):")
+        for account in result.accounts:
+            click.echo(f"  {account.email:<40} {account.initial_password}")

@@ -35,3 +35,11 @@ def method_label(key: str) -> str:
     labels = {"mean": _("mean"), "median": _("median"), "trimmed_mean": _("trimmed mean"),
               "z_mean": _("mean after z-score normalisation")}
     return labels.get(key, key)
+
+
+def stage_label(stage) -> str:
+    """An edition stage's name in the user's language."""
+    labels = {"setup": _("setup"), "submissions": _("submissions"), "judging": _("judging"),
+              "moderation": _("moderation"), "published": _("published"), "archived": _("archived")}
+    value = getattr(stage, "value", stage)
+    return labels.get(value, value)

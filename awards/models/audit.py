@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards.extensions import db
 from awards.models._types import Timestamp, utcnow
+
+if TYPE_CHECKING:
+    from awards.models.users import User
 
 
 class AuditEvent(db.Model):
@@ -24,3 +28,5 @@ class AuditEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+    actor: Mapped[User | None] = relationship("User")

@@ -22,6 +22,8 @@ class User(UserMixin, db.Model):
     institution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("institutions.id"))
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     active: Mapped[bool] = mapped_column(default=True)
+    # A judge's specialities: category codes (e.g. "innovation") that automatic assignment prefers.
+    specialities: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
     # Bumped on logout or disable: sessions carrying an older number are refused.
     session_version: Mapped[int] = mapped_column(default=1)
 

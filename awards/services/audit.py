@@ -76,3 +76,25 @@ def verify_chain() -> int | None:
             return event.id
         prev = event.hash
     return None
+
+
+def search(*, action: str = "", actor_email: str = "", object_type: str = "", since=None, until=None,
+           oldest_first: bool = False):
+    """A query for events (newest first unless asked): action prefix, actor's email, object type,
+    and a time range [since, until) in UTC. Used by the audit page and the audit export."""
+    from awards.models import User
+
+    order = AuditEvent.id if oldest_first else AuditEvent.id.desc()
+    query = db.select(AuditEvent).options(db.joinedload(AuditEvent.actor)).order_by(order)
+    if action:
+        query = query.filter(AuditEvent.action.startswith(action, autoescape=True))
+    if actor_email:
+        query = query.join(User, User.id == AuditEvent.actor_id).filter(
+            db.func.lower(User.email) == actor_email.strip().lower())
+    if object_type:
+        query = query.filter(AuditEvent.object_type == object_type)
+    if since is not None:
+        query = query.filter(AuditEvent.created_at >= since)
+    if until is not None:
+        query = query.filter(AuditEvent.created_at < until)
+    return query

@@ -10,11 +10,12 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from awards import scoring
-from awards.enums import InstitutionType, Stage
+from awards.enums import InstitutionType, Role, Stage
 from awards.extensions import db
+from awards.i18n import stage_label
 from awards.models import Category, Criterion, Edition, User
 from awards.services import audit
-from awards.services.errors import InvalidInput
+from awards.services.errors import InvalidInput, NotAllowed
 
 LANGS = ("sw", "en")
 # Stages in which an edition is still being run (not yet published or archived).
@@ -71,6 +72,31 @@ def create_edition(
     db.session.add(edition)
     audit.record("edition.create", edition, actor=actor, after={"slug": slug, "year": year, "stage": stage.value})
     return edition
+
+
+STAGE_ORDER = (Stage.SETUP, Stage.SUBMISSIONS, Stage.JUDGING, Stage.MODERATION, Stage.PUBLISHED, Stage.ARCHIVED)
+
+
+def next_stages(edition: Edition) -> list[Stage]:
+    """Where the edition may go from here: one step on, or one step back before publication
+    (reopening submissions or judging). Published results change only by corrections."""
+    index = STAGE_ORDER.index(edition.stage)
+    moves = [STAGE_ORDER[index + 1]] if index + 1 < len(STAGE_ORDER) else []
+    if 0 < index <= STAGE_ORDER.index(Stage.MODERATION):
+        moves.append(STAGE_ORDER[index - 1])
+    return moves
+
+
+def change_stage(edition: Edition, stage: Stage, *, actor: User) -> Edition:
+    """The organiser moves the edition on (or one step back); every change is audited."""
+    if actor.role is not Role.ORGANISER:
+        raise NotAllowed()
+    if stage not in next_stages(edition):
+        raise InvalidInput(_l("The edition cannot go from %(current)s to %(target)s.",
+                              current=stage_label(edition.stage), target=stage_label(stage)))
+    if stage is Stage.JUDGING and not any(c.criteria for c in edition.categories):
+        raise InvalidInput(_l("Add the categories and their rubrics before judging opens."))
+    return set_stage(edition, stage, actor=actor)
 
 
 def set_stage(edition: Edition, stage: Stage, *, actor: User | None,

@@ -206,7 +206,7 @@ def withdraw_entry(entry: Entry, *, actor: User | None, now: datetime | None = N
 def _state(entry: Entry) -> dict:
     return {"status": entry.status.value if entry.status else "draft", "title": entry.title,
             "summary": entry.summary, "innovation_name": entry.innovation_name,
-            "narratives": {n.criterion_id: n.text for n in entry.narratives}}
+            "narratives": {n.criterion.code: n.text for n in entry.narratives}}
 
 
 def entries_for_institution(institution_id: int) -> list[Entry]:

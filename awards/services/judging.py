@@ -140,9 +140,10 @@ def save_scorecard(
     category = entry.category
     card = assignment.scorecard
     reopened = card is not None and card.status is ScorecardStatus.REOPENED
-    # Judging is open in the judging stage; in moderation only for a scorecard an organiser reopened.
-    stage_open = entry.edition.stage is Stage.JUDGING or (entry.edition.stage is Stage.MODERATION and reopened)
-    if not stage_open or category_is_published(category):
+    # Judging is open in the judging stage until the category is published. After that, and in
+    # moderation, only a scorecard an organiser reopened (with a reason) can change.
+    open_for_all = entry.edition.stage is Stage.JUDGING and not category_is_published(category)
+    if not (open_for_all or (reopened and entry.edition.stage in REOPEN_STAGES)):
         raise NotAllowed(_l("Judging is closed for this category."))
     if signature_for(assignment.judge, entry.edition_id) is None:
         raise NotAllowed(_l("Sign your declaration of interests for this edition before scoring."))
@@ -209,6 +210,11 @@ def save_scorecard(
     return card
 
 
+# A submitted scorecard can be sent back while judging, in moderation, and after a category is
+# published (a correction: the public keeps the published ranking until it is re-published).
+REOPEN_STAGES = (Stage.JUDGING, Stage.MODERATION, Stage.PUBLISHED)
+
+
 def reopen_scorecard(card: Scorecard, *, reason: str, actor: User) -> Scorecard:
     """Send a submitted scorecard back to its judge, with a written reason the judge is shown."""
     if actor.role is not Role.ORGANISER:
@@ -219,8 +225,8 @@ def reopen_scorecard(card: Scorecard, *, reason: str, actor: User) -> Scorecard:
     if card.status is not ScorecardStatus.SUBMITTED:
         raise InvalidInput(_l("Only a submitted scorecard can be reopened."))
     entry = card.assignment.entry
-    if entry.edition.stage not in (Stage.JUDGING, Stage.MODERATION) or category_is_published(entry.category):
-        raise NotAllowed(_l("Scorecards can be reopened only during judging and moderation, before publication."))
+    if entry.edition.stage not in REOPEN_STAGES:
+        raise NotAllowed(_l("Scorecards can be reopened only from judging until the results are published."))
     before = _snapshot(card)
     card.status = ScorecardStatus.REOPENED
     card.reopen_reason = reason

@@ -128,6 +128,18 @@ def current_snapshot(category: Category) -> ResultSnapshot | None:
     ).scalar()
 
 
+def snapshot_intact(snapshot: ResultSnapshot) -> bool:
+    """Does the stored fingerprint still match the stored standings and method?"""
+    return snapshot.sha256 == snapshot_digest(snapshot.standings, snapshot.method)
+
+
+def snapshots_of(category: Category) -> list[ResultSnapshot]:
+    """Every publication of the category, newest first (the first is current unless superseded)."""
+    return list(db.session.execute(
+        db.select(ResultSnapshot).filter_by(category_id=category.id).order_by(ResultSnapshot.id.desc())
+    ).scalars())
+
+
 def snapshot_standings(snapshot: ResultSnapshot) -> dict:
     return json.loads(snapshot.standings)
 
@@ -140,13 +152,29 @@ def certificate_kind(place: int | None, score: Decimal, threshold: Decimal) -> C
     return CertificateKind.PARTICIPATION
 
 
-def publish_category(category: Category, *, actor: User) -> ResultSnapshot:
-    """Freeze the category's standings into a snapshot and issue one certificate per entry."""
+def publish_category(category: Category, *, actor: User, correction_reason: str | None = None) -> ResultSnapshot:
+    """Freeze the category's standings into a snapshot and issue one certificate per entry.
+
+    Publishing again is a correction: it needs a written reason, and the new snapshot supersedes
+    the old one, whose certificates then verify as superseded. Nothing published is ever edited.
+    """
     edition = category.edition
     if edition.stage not in (Stage.JUDGING, Stage.MODERATION, Stage.PUBLISHED):
         raise NotAllowed(_l("Results can only be published once judging has started."))
-    if current_snapshot(category) is not None:
+    previous = current_snapshot(category)
+    reason = (correction_reason or "").strip() or None
+    if previous is not None and reason is None:
         raise Conflict(_l("This category is already published. A change needs a correction with a reason."))
+    if previous is None and reason is not None:
+        raise InvalidInput(_l("This category has not been published yet; there is nothing to correct."))
+    if reason is not None and not 10 <= len(reason) <= 2000:
+        raise InvalidInput(_l("Write the reason for the correction (10 to 2000 characters); it is shown publicly."))
+    if previous is not None and db.session.scalar(
+        db.select(db.func.count()).select_from(Scorecard).join(Scorecard.assignment).join(Assignment.entry)
+        .filter(Entry.category_id == category.id, Scorecard.status == ScorecardStatus.REOPENED)
+    ):
+        raise InvalidInput(_l("Some scorecards of this category are still reopened. Wait until the judges "
+                              "submit them again, then publish the correction."))
     results = compute_results(category)
     if not results["rows"]:
         raise InvalidInput(_l("No entry has enough submitted scorecards to be ranked yet."))
@@ -159,10 +187,16 @@ def publish_category(category: Category, *, actor: User) -> ResultSnapshot:
         method=method,
         sha256=snapshot_digest(standings_text, method),
         published_by=actor,
+        supersedes_id=previous.id if previous is not None else None,
+        reason=reason,
     )
     db.session.add(snapshot)
-    audit.record("results.publish", snapshot, actor=actor,
-                 after={"category": category.code, "sha256": snapshot.sha256, "ranked": len(results["rows"])})
+    if previous is not None:
+        previous.superseded = True
+    audit.record("results.correct" if previous is not None else "results.publish", snapshot, actor=actor,
+                 before={"snapshot": previous.id, "sha256": previous.sha256} if previous is not None else None,
+                 after={"category": category.code, "sha256": snapshot.sha256, "ranked": len(results["rows"]),
+                        "reason": reason})
     threshold = Decimal(edition.excellence_threshold)
     # Ranked entries get a place, excellence or participation certificate; unranked ones take part too.
     for row in results["rows"]:

@@ -1,16 +1,19 @@
 """The organiser's console (first cut): editions, categories, ranking preview and publication."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from datetime import UTC, datetime, time, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from awards.enums import Role
+from awards.enums import Role, Stage
 from awards.extensions import db
-from awards.forms import PublishForm, ReopenForm
-from awards.i18n import lang
+from awards.forms import AuditFilterForm, CorrectionForm, PublishForm, ReopenForm
+from awards.i18n import lang, stage_label
 from awards.models import Category, Edition, Entry, Scorecard
 from awards.permissions import role_required
-from awards.services import analysis, judging, results, score_sheets
+from awards.services import analysis, audit, editions, judging, results, score_sheets
+from awards.services.reports import chart_svg
 from awards.services.errors import DomainError
 from awards.views._helpers import pdf_download, refused, render_error
 
@@ -20,9 +23,35 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/")
 @role_required(Role.ORGANISER)
 def dashboard():
-    editions = db.session.execute(db.select(Edition).order_by(Edition.year.desc())).scalars().all()
-    published = {c.id for e in editions for c in e.categories if results.current_snapshot(c) is not None}
-    return render_template("admin/dashboard.html", editions=editions, published=published)
+    return _dashboard()
+
+
+def _dashboard(status: int = 200):
+    all_editions = db.session.execute(db.select(Edition).order_by(Edition.year.desc())).scalars().all()
+    published = {c.id for e in all_editions for c in e.categories if results.current_snapshot(c) is not None}
+    return render_template("admin/dashboard.html", editions=all_editions, published=published,
+                           next_stages=editions.next_stages), status
+
+
+@bp.post("/editions/<edition_slug>/stage")
+@role_required(Role.ORGANISER)
+def change_stage(edition_slug: str):
+    edition = editions.get_edition(edition_slug)
+    if edition is None:
+        abort(404)
+    try:
+        target = Stage(request.form.get("stage", ""))
+    except ValueError:
+        flash(_("Choose a stage."), "error")
+        return _dashboard(400)
+    try:
+        editions.change_stage(edition, target, actor=current_user)
+    except DomainError as exc:
+        return _dashboard(refused(exc))
+    db.session.commit()
+    flash(_("%(edition)s is now in the stage: %(stage)s.", edition=edition.slug, stage=stage_label(target)),
+          "success")
+    return redirect(url_for("admin.dashboard"))
 
 
 @bp.get("/categories/<int:category_id>/results")
@@ -50,13 +79,57 @@ def publish_category(category_id: int):
                             category_code=category.code))
 
 
-def _results_context(category: Category, form: PublishForm | None = None) -> dict:
+@bp.post("/categories/<int:category_id>/correct")
+@role_required(Role.ORGANISER)
+def correct_category(category_id: int):
+    category = db.get_or_404(Category, category_id)
+    form = CorrectionForm()
+    if not form.validate():
+        flash(_("Some answers need fixing; see the messages below."), "error")
+        return render_template("admin/category_results.html", **_results_context(category, correction=form)), 400
+    try:
+        results.publish_category(category, actor=current_user, correction_reason=form.reason.data)
+    except DomainError as exc:
+        return render_error(exc, "admin/category_results.html", **_results_context(category, correction=form))
+    db.session.commit()
+    flash(_("Correction published. The earlier ranking and its certificates are marked superseded."), "success")
+    return redirect(url_for("public.category_results", edition_slug=category.edition.slug,
+                            category_code=category.code))
+
+
+def _results_context(category: Category, form: PublishForm | None = None,
+                     correction: CorrectionForm | None = None) -> dict:
     snapshot = results.current_snapshot(category)
     inputs = results.load_inputs(category)  # one load of the scorecards for the preview and the analysis
     preview = results.compute_results(category, inputs) if snapshot is None else results.snapshot_standings(snapshot)
     return {"category": category, "snapshot": snapshot, "form": form or PublishForm(), "preview": preview,
             "analysis": analysis.analyse_category(category, inputs),
-            "reopened": judging.reopened_scorecards(category)}
+            "reopened": judging.reopened_scorecards(category),
+            "correction": correction or CorrectionForm(), "history": results.snapshots_of(category),
+            "chart_svg": chart_svg(preview)}
+
+
+AUDIT_PAGE = 100
+
+
+@bp.get("/audit")
+@role_required(Role.ORGANISER)
+def audit_log():
+    """The audit trail, newest first, with filters, and whether its hash chain holds."""
+    form = AuditFilterForm(request.args)
+    events, page, more = [], max(request.args.get("page", 1, type=int), 1), False
+    if form.validate():
+        query = audit.search(
+            action=form.action.data or "", actor_email=form.actor.data or "", object_type=form.object_type.data or "",
+            since=datetime.combine(form.since.data, time(), UTC) if form.since.data else None,
+            until=datetime.combine(form.until.data + timedelta(days=1), time(), UTC) if form.until.data else None,
+        )
+        rows = db.session.execute(query.offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE + 1)).scalars().all()
+        events, more = rows[:AUDIT_PAGE], len(rows) > AUDIT_PAGE
+    status = 200 if not form.errors else 400
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("admin/audit.html", form=form, events=events, page=page, more=more, args=args,
+                           broken=audit.verify_chain()), status
 
 
 @bp.get("/scorecards/<int:scorecard_id>")

@@ -36,7 +36,7 @@ def test_reopened_scorecard_is_rescored_with_the_keyboard_alone(live_server, pag
     log_in(page, base, ORGANISER)
     page.goto(base + "/admin/")
     demo = page.locator("section").filter(has=page.get_by_role("heading", name=re.compile("Competition 2026")))
-    demo.get_by_role("row").filter(has_text="Best-run Ministry").get_by_role("link").click()
+    demo.get_by_role("row").filter(has_text="Best-run Ministry").get_by_role("link", name="Preview and publish").click()
     page.locator("details").filter(has_text=WMA).locator("summary").click()
     page.locator("details").filter(has_text=WMA).get_by_role("link", name=JUDGE_NAME).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Scorecard of {JUDGE_NAME}")

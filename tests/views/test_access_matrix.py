@@ -66,11 +66,26 @@ MATRIX = {
     ("institutions.feedback", "GET"): {A: LOGIN, I: 200, OI: 404, J: 404, OJ: 404, CJ: 404, O: 200},
     ("institutions.feedback_pdf", "GET"): {A: LOGIN, I: 200, OI: 404, J: 404, OJ: 404, CJ: 404, O: 200},
     ("admin.dashboard", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("admin.change_stage", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: no stage chosen
+    ("admin.audit_log", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("admin.correct_category", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: no reason
+    ("console.progress_page", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("console.assignments", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("console.auto_assign", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: no number of judges
+    ("console.add_assignment", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: no entry or judge
+    ("console.remove_assignment", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: the judge has a scorecard
+    ("imports.index", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("imports.import_institutions", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: no file
+    ("imports.import_judges", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: no file
     ("admin.category_results", "GET"): {A: LOGIN, O: 200, "*": 403},
     ("admin.publish_category", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: not confirmed
     ("admin.score_sheet", "GET"): {A: LOGIN, O: 200, "*": 403},
     ("admin.scorecard", "GET"): {A: LOGIN, O: 200, "*": 403},
     ("admin.reopen_scorecard", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: no reason given
+    ("exports.results", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("exports.scores", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("exports.audit", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("exports.report", "GET"): {A: LOGIN, O: 200, "*": 403},
 }
 
 
@@ -116,6 +131,13 @@ def url_args(endpoint: str, actor: str, objects) -> dict:
         "judging.score_sheet": {"assignment_id": assignment.id},
         "institutions.download_certificate": {"serial": objects["cert"].serial},
         "institutions.new_entry": {"edition_slug": "psw-2026"},
+        "admin.change_stage": {"edition_slug": "psw-2026"},
+        "admin.correct_category": {"category_id": objects["booth"].id},
+        "console.progress_page": {"edition_slug": "psw-2026"},
+        "console.assignments": {"category_id": objects["booth"].id},
+        "console.auto_assign": {"category_id": objects["booth"].id},
+        "console.add_assignment": {"category_id": objects["booth"].id},
+        "console.remove_assignment": {"assignment_id": objects["scorecard"].assignment_id},
         **{name: {"entry_id": objects["entry"].id} for name in (
             "institutions.entry", "institutions.add_evidence", "institutions.submit_entry",
             "institutions.return_to_draft", "institutions.withdraw_entry", "institutions.receipt")},
@@ -132,6 +154,10 @@ def url_args(endpoint: str, actor: str, objects) -> dict:
         "judging.withdraw_conflict": {"declaration_id": objects["declared"].id},
         "admin.scorecard": {"scorecard_id": objects["scorecard"].id},
         "admin.reopen_scorecard": {"scorecard_id": objects["scorecard"].id},
+        "exports.results": {"category_id": objects["booth"].id, "fmt": "csv"},
+        "exports.scores": {"category_id": objects["booth"].id, "fmt": "csv"},
+        "exports.audit": {"fmt": "csv"},
+        "exports.report": {"category_id": objects["booth"].id},
     }.get(endpoint, {})
 
 

@@ -195,7 +195,7 @@ def test_an_organiser_reopens_with_a_reason_and_the_judge_sees_it(client, auth, 
     assert card.status is ScorecardStatus.SUBMITTED and {s.value for s in card.scores} == {4}
 
 
-def test_only_submitted_cards_before_publication_can_be_reopened(client, auth, demo):
+def test_only_submitted_cards_of_a_live_edition_can_be_reopened(client, auth, demo):
     auth.login(ORGANISER)
     draft = db.session.execute(db.select(Scorecard).filter_by(status=ScorecardStatus.DRAFT)).scalars().first()
     token = csrf_token(client, f"/admin/scorecards/{draft.id}")
@@ -203,13 +203,14 @@ def test_only_submitted_cards_before_publication_can_be_reopened(client, auth, d
     resp = client.post(f"/admin/scorecards/{draft.id}/reopen", data={"csrf_token": token, "reason": reason},
                        headers={"Accept-Language": "en"})
     assert resp.status_code == 400
-    published = db.session.execute(
+    submitted = db.session.execute(
         db.select(Scorecard).filter_by(status=ScorecardStatus.SUBMITTED).order_by(Scorecard.id)
-    ).scalars().first()  # the demo publishes innovation, scored first
-    assert published.assignment.entry.category.code == "innovation"
-    resp = client.post(f"/admin/scorecards/{published.id}/reopen", data={"csrf_token": token, "reason": reason},
+    ).scalars().first()
+    demo.stage = Stage.ARCHIVED
+    db.session.commit()
+    resp = client.post(f"/admin/scorecards/{submitted.id}/reopen", data={"csrf_token": token, "reason": reason},
                        headers={"Accept-Language": "en"})
-    assert resp.status_code == 403 and "before publication" in resp.get_data(as_text=True)
+    assert resp.status_code == 403 and "until the results are published" in resp.get_data(as_text=True)
     assert events("scorecard.reopen") == []
 
 

@@ -1,0 +1,99 @@
+"""The organiser's console for running an edition: stages, judge assignment and progress."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from awards.enums import Role
+from awards.extensions import db
+from awards.models import Assignment, Category, Entry, User
+from awards.permissions import role_required
+from awards.services import assignment, editions, judging, progress
+from awards.services.errors import DomainError, InvalidInput
+from awards.views._helpers import refused
+
+bp = Blueprint("console", __name__, url_prefix="/admin")
+
+
+def _edition_or_404(slug: str):
+    edition = editions.get_edition(slug)
+    if edition is None:
+        abort(404)
+    return edition
+
+
+@bp.get("/editions/<edition_slug>/progress")
+@role_required(Role.ORGANISER)
+def progress_page(edition_slug: str):
+    edition = _edition_or_404(edition_slug)
+    return render_template("admin/progress.html", edition=edition, report=progress.edition_progress(edition))
+
+
+def _assignments_page(category: Category, status: int = 200):
+    entries = assignment.entries_of(category)
+    panel = assignment.judges()
+    conflicts = {j.id: judging.conflicted_institution_ids(j, category.edition_id) for j in panel}
+    rows = db.session.execute(
+        db.select(Assignment).join(Assignment.entry).filter(Entry.category_id == category.id)
+    ).scalars().all()
+    on_entry: dict[int, list[Assignment]] = {}
+    for row in rows:
+        on_entry.setdefault(row.entry_id, []).append(row)
+    return render_template(
+        "admin/assignments.html", category=category, entries=entries, panel=panel, on_entry=on_entry,
+        conflicts=conflicts, in_category=assignment.loads(category.edition_id, category.id),
+        in_edition=assignment.loads(category.edition_id),
+    ), status
+
+
+@bp.get("/categories/<int:category_id>/assignments")
+@role_required(Role.ORGANISER)
+def assignments(category_id: int):
+    return _assignments_page(db.get_or_404(Category, category_id))
+
+
+@bp.post("/categories/<int:category_id>/assignments/auto")
+@role_required(Role.ORGANISER)
+def auto_assign(category_id: int):
+    category = db.get_or_404(Category, category_id)
+    try:
+        plan = assignment.assign_automatically(category, judges_per_entry=request.form.get("judges_per_entry", 0, type=int),
+                                               actor=current_user)
+    except DomainError as exc:
+        return _assignments_page(category, refused(exc))
+    db.session.commit()
+    flash(_("%(n)d assignments made.", n=len(plan.created)), "success")
+    if plan.short:
+        flash(_("%(n)d entries still lack judges: not enough judges without a conflict.", n=len(plan.short)), "error")
+    return redirect(url_for("console.assignments", category_id=category.id))
+
+
+@bp.post("/categories/<int:category_id>/assignments")
+@role_required(Role.ORGANISER)
+def add_assignment(category_id: int):
+    category = db.get_or_404(Category, category_id)
+    entry = db.session.get(Entry, request.form.get("entry_id", 0, type=int))
+    judge = db.session.get(User, request.form.get("judge_id", 0, type=int))
+    try:
+        if entry is None or entry.category_id != category.id or judge is None:
+            raise InvalidInput(_("Choose an entry and a judge."))
+        judging.assign_judge(judge, entry, actor=current_user)
+    except DomainError as exc:
+        return _assignments_page(category, refused(exc))
+    db.session.commit()
+    flash(_("%(judge)s now judges %(entry)s.", judge=judge.name, entry=entry.institution.name), "success")
+    return redirect(url_for("console.assignments", category_id=category.id, _anchor=f"entry-{entry.id}"))
+
+
+@bp.post("/assignments/<int:assignment_id>/delete")
+@role_required(Role.ORGANISER)
+def remove_assignment(assignment_id: int):
+    row = db.get_or_404(Assignment, assignment_id)
+    category = row.entry.category
+    try:
+        assignment.unassign(row, actor=current_user)
+    except DomainError as exc:
+        return _assignments_page(category, refused(exc))
+    db.session.commit()
+    flash(_("Assignment removed."), "success")
+    return redirect(url_for("console.assignments", category_id=category.id))
