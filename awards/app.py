@@ -108,9 +108,9 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from awards.views import admin, auth, console, errors, exports, imports, institutions, judging, public
+    from awards.views import admin, auth, console, errors, exports, imports, institutions, judging, public, rubrics
 
-    for module in (public, auth, judging, institutions, admin, console, imports, exports, errors):
+    for module in (public, auth, judging, institutions, admin, console, imports, exports, rubrics, errors):
         app.register_blueprint(module.bp)
 
 

@@ -153,3 +153,50 @@ def import_judges_command(file, passwords_out):
         click.echo("Initial passwords (shown once; hand each to its judge privately):")
         for account in result.accounts:
             click.echo(f"  {account.email:<40} {account.initial_password}")
+
+
+rubrics_cli = AppGroup("rubrics", help="Categories and rubrics as a file in the seeds format.")
+awards_cli.add_command(rubrics_cli)
+
+
+def _edition(slug: str):
+    from awards.services import editions
+
+    edition = editions.get_edition(slug)
+    if edition is None:
+        raise click.ClickException(f"No edition {slug!r}.")
+    return edition
+
+
+@rubrics_cli.command("export")
+@click.option("--edition", "slug", required=True, help="The edition's short name, e.g. psw-2027.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file (default: standard output).")
+def rubrics_export_command(slug, out):
+    """Write an edition's categories and rubrics as TOML (the seeds format)."""
+    from awards.services import rubrics
+
+    text = rubrics.export_toml(_edition(slug))
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    click.echo(f"Rubrics of {slug} written to {out}.")
+
+
+@rubrics_cli.command("import")
+@click.option("--edition", "slug", required=True, help="The edition's short name, e.g. psw-2027.")
+@click.argument("file", type=click.File("rb"))
+def rubrics_import_command(slug, file):
+    """Replace an edition's categories and rubrics from a TOML file (all or nothing)."""
+    from awards.services import rubrics
+
+    edition = _edition(slug)
+    try:
+        categories = rubrics.replace_rubrics(edition, rubrics.parse_toml(file.read(rubrics.MAX_BYTES + 1)),
+                                             actor=None)
+    except DomainError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"Rubrics of {slug} replaced: {len(categories)} categories.")

@@ -139,8 +139,22 @@ def _text(data: dict, key: str, where: str) -> str:
 
 def add_categories(edition: Edition, document: dict, *, actor: User | None = None) -> list[Category]:
     """Add the categories of a rubric document (the seeds format) to an edition, all or nothing."""
+    categories = build_categories(edition, document)
+    for category in categories:
+        edition.categories.append(category)
+        db.session.flush()
+        audit.record("category.create", category, actor=actor,
+                     after={"edition": edition.slug, "code": category.code,
+                            "criteria": {c.code: str(c.weight) for c in category.criteria}})
+    return categories
+
+
+def build_categories(edition: Edition, document: dict) -> list[Category]:
+    """The categories of a rubric document, constructed and checked but not added to the edition
+    or the session (services.rubrics compares them with the stored ones first)."""
     shared_levels = document.get("levels", {})
     categories = []
+    seen: set[str] = set()
     for position, cat in enumerate(document.get("categories", []), start=1):
         where = str(cat.get("code", position))
         types = cat.get("eligible_types", [t.value for t in InstitutionType])
@@ -172,13 +186,10 @@ def add_categories(edition: Edition, document: dict, *, actor: User | None = Non
             _check_levels(criterion, cwhere)
             category.criteria.append(criterion)
         _check_rubric(category, edition)
+        if category.code in seen:
+            raise InvalidInput(_l("%(where)s: the code is used by two categories.", where=category.code))
+        seen.add(category.code)
         categories.append(category)
-    for category in categories:
-        edition.categories.append(category)
-        db.session.flush()
-        audit.record("category.create", category, actor=actor,
-                     after={"edition": edition.slug, "code": category.code,
-                            "criteria": {c.code: str(c.weight) for c in category.criteria}})
     return categories
 
 
@@ -195,6 +206,10 @@ def _check_levels(criterion: Criterion, where: str) -> None:
 def _check_rubric(category: Category, edition: Edition) -> None:
     from awards.services.judging import rubric_spec
 
+    counted = sum((Decimal(c.weight) for c in category.criteria if c.in_total), Decimal(0))
+    if category.criteria and counted != 100:  # said here so that it reads in the user's language
+        raise InvalidInput(_l("%(where)s: the weights sum to %(total)s, not 100.",
+                              where=category.code, total=plain(counted)))
     try:
         rubric = rubric_spec(category)
     except scoring.ScoringError as exc:

@@ -3,6 +3,7 @@
 from flask import Response, flash, render_template, send_file
 
 from awards.extensions import db
+from awards.models import Edition
 from awards.services import evidence
 
 
@@ -42,3 +43,7 @@ def pdf_download(pdf: bytes, filename: str) -> Response:
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "private, no-store",
     })
+
+
+def edition_or_404(slug: str) -> Edition:
+    return db.first_or_404(db.select(Edition).filter_by(slug=slug))

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,7 +15,7 @@ from awards.permissions import role_required
 from awards.services import analysis, audit, editions, judging, results, score_sheets
 from awards.services.reports import chart_svg
 from awards.services.errors import DomainError
-from awards.views._helpers import pdf_download, refused, render_error
+from awards.views._helpers import edition_or_404, pdf_download, refused, render_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -36,9 +36,7 @@ def _dashboard(status: int = 200):
 @bp.post("/editions/<edition_slug>/stage")
 @role_required(Role.ORGANISER)
 def change_stage(edition_slug: str):
-    edition = editions.get_edition(edition_slug)
-    if edition is None:
-        abort(404)
+    edition = edition_or_404(edition_slug)
     try:
         target = Stage(request.form.get("stage", ""))
     except ValueError:

@@ -1,6 +1,6 @@
 """The organiser's console for running an edition: stages, judge assignment and progress."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,24 +8,17 @@ from awards.enums import Role
 from awards.extensions import db
 from awards.models import Assignment, Category, Entry, User
 from awards.permissions import role_required
-from awards.services import assignment, editions, judging, progress
+from awards.services import assignment, judging, progress
 from awards.services.errors import DomainError, InvalidInput
-from awards.views._helpers import refused
+from awards.views._helpers import edition_or_404, refused
 
 bp = Blueprint("console", __name__, url_prefix="/admin")
-
-
-def _edition_or_404(slug: str):
-    edition = editions.get_edition(slug)
-    if edition is None:
-        abort(404)
-    return edition
 
 
 @bp.get("/editions/<edition_slug>/progress")
 @role_required(Role.ORGANISER)
 def progress_page(edition_slug: str):
-    edition = _edition_or_404(edition_slug)
+    edition = edition_or_404(edition_slug)
     return render_template("admin/progress.html", edition=edition, report=progress.edition_progress(edition))
 
 

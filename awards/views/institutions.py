@@ -17,7 +17,7 @@ from awards.permissions import role_required
 from awards.services import certificates, editions, evidence, institutions, receipts, results
 from awards.services import feedback as feedback_reports
 from awards.services.errors import DomainError
-from awards.views._helpers import pdf_download, refused, render_error, send_evidence
+from awards.views._helpers import edition_or_404, pdf_download, refused, render_error, send_evidence
 
 bp = Blueprint("institutions", __name__, url_prefix="/institution")
 
@@ -61,9 +61,7 @@ def _back_to(entry):
 @bp.route("/editions/<edition_slug>/entries/new", methods=["GET", "POST"])
 @role_required(Role.INSTITUTION)
 def new_entry(edition_slug: str):
-    edition = editions.get_edition(edition_slug)
-    if edition is None:
-        abort(404)
+    edition = edition_or_404(edition_slug)
     institution = current_user.institution
     taken = {e.category_id for e in institutions.entries_for_institution(institution.id)
              if e.status is not EntryStatus.WITHDRAWN}

@@ -12,7 +12,7 @@ from awards.permissions import role_required
 from awards.services import declarations, editions, evidence, judging, score_sheets
 from awards.i18n import lang
 from awards.services.errors import DomainError, StaleVersion
-from awards.views._helpers import pdf_download, refused, render_error, send_evidence
+from awards.views._helpers import edition_or_404, pdf_download, refused, render_error, send_evidence
 
 bp = Blueprint("judging", __name__, url_prefix="/judging")
 
@@ -92,13 +92,6 @@ def autosave(assignment_id: int):
     return jsonify({"version": card.version, "status": card.status.value, "saved_at": card.updated_at.isoformat()})
 
 
-def _edition_or_404(slug: str):
-    edition = editions.get_edition(slug)
-    if edition is None:
-        abort(404)
-    return edition
-
-
 def _declaration_page(edition, conflict_form=None, sign_form=None, status: int = 200):
     conflict_form = conflict_form or DeclareConflictForm()
     conflict_form.set_institutions(declarations.declarable_institutions(current_user, edition))
@@ -111,13 +104,13 @@ def _declaration_page(edition, conflict_form=None, sign_form=None, status: int =
 @bp.get("/declarations/<edition_slug>")
 @role_required(Role.JUDGE)
 def declaration(edition_slug: str):
-    return _declaration_page(_edition_or_404(edition_slug))
+    return _declaration_page(edition_or_404(edition_slug))
 
 
 @bp.post("/declarations/<edition_slug>/conflicts")
 @role_required(Role.JUDGE)
 def declare_conflict(edition_slug: str):
-    edition = _edition_or_404(edition_slug)
+    edition = edition_or_404(edition_slug)
     form = DeclareConflictForm().set_institutions(declarations.declarable_institutions(current_user, edition))
     if not form.validate():
         flash(_("Some answers need fixing; see the messages below."), "error")
@@ -151,7 +144,7 @@ def withdraw_conflict(declaration_id: int):
 @bp.post("/declarations/<edition_slug>/sign")
 @role_required(Role.JUDGE)
 def sign_declaration(edition_slug: str):
-    edition = _edition_or_404(edition_slug)
+    edition = edition_or_404(edition_slug)
     form = SignDeclarationForm()
     if not form.validate():
         flash(_("Some answers need fixing; see the messages below."), "error")

@@ -86,6 +86,13 @@ MATRIX = {
     ("exports.scores", "GET"): {A: LOGIN, O: 200, "*": 403},
     ("exports.audit", "GET"): {A: LOGIN, O: 200, "*": 403},
     ("exports.report", "GET"): {A: LOGIN, O: 200, "*": 403},
+    # psw-2026 is in judging, so its rubrics are frozen: read and download only; any change is 403
+    # (checked before the form, so the empty upload is 403 too, not 400).
+    ("rubrics.index", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("rubrics.download", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("rubrics.upload", "POST"): {A: LOGIN, O: 403, "*": 403},
+    ("rubrics.edit_category", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("rubrics.edit_category", "POST"): {A: LOGIN, O: 403, "*": 403},
 }
 
 
@@ -158,6 +165,10 @@ def url_args(endpoint: str, actor: str, objects) -> dict:
         "exports.scores": {"category_id": objects["booth"].id, "fmt": "csv"},
         "exports.audit": {"fmt": "csv"},
         "exports.report": {"category_id": objects["booth"].id},
+        "rubrics.index": {"edition_slug": "psw-2026"},
+        "rubrics.download": {"edition_slug": "psw-2026"},
+        "rubrics.upload": {"edition_slug": "psw-2026"},
+        "rubrics.edit_category": {"edition_slug": "psw-2026", "code": "innovation"},
     }.get(endpoint, {})
 
 
