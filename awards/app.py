@@ -7,7 +7,7 @@ from flask import Flask, abort, has_request_context, request, session
 from flask_login import current_user
 
 from awards.config import DEV_SECRET_KEY, Defaults
-from awards.extensions import babel, csrf, db, login_manager, migrate
+from awards.extensions import babel, csrf, db, limiter, login_manager, migrate
 from awards.permissions import declared_access
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -84,6 +84,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     login_manager.init_app(app)
+    limiter.init_app(app)
     from awards.views.auth import load_user
 
     login_manager.user_loader(load_user)
@@ -109,8 +110,10 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from awards.views import admin, auth, console, errors, exports, imports, institutions, judging, public, rubrics
+    from awards.views import certificates_admin
 
-    for module in (public, auth, judging, institutions, admin, console, imports, exports, rubrics, errors):
+    for module in (public, auth, judging, institutions, admin, console, imports, exports, rubrics,
+                   certificates_admin, errors):
         app.register_blueprint(module.bp)
 
 

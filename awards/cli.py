@@ -200,3 +200,42 @@ def rubrics_import_command(slug, file):
         _fail(exc)
     db.session.commit()
     click.echo(f"Rubrics of {slug} replaced: {len(categories)} categories.")
+
+
+@awards_cli.command("certificates")
+@click.option("--edition", "slug", required=True, help="The edition's short name, e.g. psw-2026.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, writable=True),
+              help="Folder for <serial>.pdf, all-certificates.pdf and manifest.json.")
+@click.option("--base-url", default=None,
+              help="Public address the QR codes point to, e.g. https://tuzo.example (default: SERVER_NAME).")
+def certificates_command(slug, out_dir, base_url):
+    """Write the edition's current certificates as PDFs; re-running renders only what changed."""
+    import time
+    from pathlib import Path
+
+    from flask import current_app, url_for
+
+    from awards.services import certificate_batch
+
+    edition = _edition(slug)
+    if base_url is None and current_app.config.get("SERVER_NAME"):
+        base_url = f"{current_app.config.get('PREFERRED_URL_SCHEME', 'http')}://{current_app.config['SERVER_NAME']}"
+    if not base_url:
+        raise click.ClickException("Give --base-url (the public address in the QR codes) or set SERVER_NAME.")
+    base_url = base_url.rstrip("/")
+    started = time.perf_counter()
+    # Paths from the URL map, prefixed with the public address (SERVER_NAME would win over a base_url).
+    with current_app.test_request_context():
+        with click.progressbar(length=0, label="Certificates", show_pos=True) as bar:
+            def progress(done, total):
+                bar.length = total
+                bar.update(done - bar.pos)
+
+            result = certificate_batch.issue_edition(
+                edition, Path(out_dir), progress=progress,
+                verify_url_for=lambda serial: base_url + url_for("public.verify", serial=serial, _external=False),
+                verify_form_url=base_url + url_for("public.verify_form", _external=False),
+            )
+    click.echo(f"{len(result.issued)} issued, {len(result.skipped)} skipped (up to date), "
+               f"{len(result.removed)} removed (superseded or revoked) in {time.perf_counter() - started:.1f} s.")
+    click.echo(f"Combined PDF: {result.combined}; manifest: {result.manifest}.")

@@ -24,3 +24,7 @@ class Defaults:
     UPLOAD_MAX_ENTRY_BYTES = 100 * 1024 * 1024
     # Words per criterion narrative when the rubric sets no limit of its own.
     NARRATIVE_MAX_WORDS = 500
+    # Certificate lookups (/verify) per client address. memory:// counts per process; set
+    # AWARDS_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 to share the count across processes.
+    RATELIMIT_STORAGE_URI = "memory://"
+    VERIFY_RATE_LIMIT = "30 per minute"

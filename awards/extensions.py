@@ -1,6 +1,8 @@
 """Flask extensions, created unbound; app.create_app binds them."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 migrate = Migrate()
 babel = Babel()
+# Storage and limits come from the config (RATELIMIT_STORAGE_URI, VERIFY_RATE_LIMIT), read at init_app.
+limiter = Limiter(key_func=get_remote_address)

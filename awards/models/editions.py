@@ -37,6 +37,9 @@ class Edition(db.Model):
     # Certificates: "sw", "en" or "both"; signatories as [{"name", "title_sw", "title_en"}].
     certificate_languages: Mapped[str] = mapped_column(sa.String(8), default="both")
     signatories: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # Public places of the published rankings: None = every place; 3 = the podium only (the
+    # other entries are listed without place or score). Institutions always see their own place.
+    public_places: Mapped[int | None]
 
     categories: Mapped[list[Category]] = relationship(
         back_populates="edition", order_by="Category.position", cascade="all, delete-orphan"

@@ -55,4 +55,9 @@ class Certificate(db.Model):
     entry: Mapped[Entry] = relationship()
     snapshot: Mapped[ResultSnapshot] = relationship()
 
-    __table_args__ = (sa.UniqueConstraint("snapshot_id", "entry_id", "kind"),)
+    # One current certificate per entry and kind in a publication; a revoked one may sit beside
+    # the certificate reissued in its place (a partial unique index, on SQLite and PostgreSQL).
+    __table_args__ = (
+        sa.Index("uq_certificates_current", "snapshot_id", "entry_id", "kind", unique=True,
+                 sqlite_where=sa.text("revoked_at IS NULL"), postgresql_where=sa.text("revoked_at IS NULL")),
+    )

@@ -9,11 +9,15 @@ import secrets
 import segno
 from flask import render_template
 from flask_babel import force_locale, format_date, gettext
+from flask_babel import lazy_gettext as _l
 
 from awards.enums import CertificateKind
 from awards.extensions import db
 from awards.models import Certificate
+from awards.models._types import utcnow
 from awards.pdf import html_to_pdf
+from awards.services import audit
+from awards.services.errors import Conflict, InvalidInput
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and type from paper.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -114,3 +118,38 @@ def certificate_context(cert: Certificate, verify_url: str, verify_form_url: str
 def render_certificate_pdf(cert: Certificate, verify_url: str, verify_form_url: str) -> bytes:
     html = render_template("certificates/certificate.html", **certificate_context(cert, verify_url, verify_form_url))
     return html_to_pdf(html)
+
+
+REVOKE_REASON = (10, 500)
+
+
+def revoke(cert: Certificate, reason: str, actor) -> Certificate:
+    """Withdraw an issued certificate with a reason, shown on its verification page. Only once."""
+    reason = (reason or "").strip()
+    if cert.revoked_at is not None:
+        raise InvalidInput(_l("This certificate has already been revoked."))
+    if not REVOKE_REASON[0] <= len(reason) <= REVOKE_REASON[1]:
+        raise InvalidInput(_l("Write the reason for revoking (10 to 500 characters); it is shown publicly."))
+    cert.revoked_at = utcnow()
+    cert.revoked_reason = reason
+    audit.record("certificate.revoke", cert, actor=actor,
+                 before={"serial": cert.serial, "revoked_at": None, "revoked_reason": None},
+                 after={"serial": cert.serial, "revoked_at": cert.revoked_at, "revoked_reason": reason})
+    return cert
+
+
+def reissue(cert: Certificate, actor) -> Certificate:
+    """A fresh certificate (new serial) for a revoked one: same entry, kind, place and snapshot."""
+    if cert.revoked_at is None:
+        raise InvalidInput(_l("Only a revoked certificate can be reissued."))
+    if cert.snapshot.superseded:
+        raise Conflict(_l("The results behind this certificate were corrected; the correction issued new "
+                          "certificates already."))
+    fresh = Certificate(serial=new_serial(cert.snapshot.edition.year), institution_id=cert.institution_id,
+                        entry_id=cert.entry_id, snapshot=cert.snapshot, kind=cert.kind, place=cert.place)
+    db.session.add(fresh)
+    audit.record("certificate.reissue", fresh, actor=actor,
+                 before={"serial": cert.serial, "revoked_reason": cert.revoked_reason},
+                 after={"serial": fresh.serial, "replaces": cert.serial, "kind": cert.kind.value,
+                        "place": cert.place, "entry": cert.entry_id, "snapshot": cert.snapshot_id})
+    return fresh

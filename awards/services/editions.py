@@ -230,3 +230,22 @@ def levels_for(criterion: Criterion) -> list[tuple[Decimal, dict]]:
         out.append((level, criterion.levels.get(plain(level), {})))
         level += Decimal(criterion.scale_step)
     return out
+
+
+# How many places of the published rankings are public: None = all; 3 = the podium only.
+PUBLIC_PLACES_CHOICES = (None, 3)
+
+
+def set_public_places(edition: Edition, value: int | None, actor: User) -> Edition:
+    """The organiser chooses whether places after the podium are public (audited).
+
+    Institutions still see their own place on their own pages whatever is chosen here.
+    """
+    if actor is None or actor.role is not Role.ORGANISER:
+        raise NotAllowed()
+    if value not in PUBLIC_PLACES_CHOICES:
+        raise InvalidInput(_l("Choose whether all places are public or only the first three."))
+    before = {"public_places": edition.public_places}
+    edition.public_places = value
+    audit.record("edition.public_places", edition, actor=actor, before=before, after={"public_places": value})
+    return edition

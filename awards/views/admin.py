@@ -165,3 +165,21 @@ def score_sheet(entry_id: int):
 def _scorecard_page(card: Scorecard, form: ReopenForm, status: int = 200):
     scores = {s.criterion_id: s for s in card.scores}
     return render_template("admin/scorecard.html", card=card, form=form, scores=scores), status
+
+
+@bp.post("/editions/<edition_slug>/public-places")
+@role_required(Role.ORGANISER)
+def set_public_places(edition_slug: str):
+    """Whether the places after the podium are public ("all") or only the first three ("3")."""
+    edition = edition_or_404(edition_slug)
+    choice = {"all": None, "3": 3}
+    if request.form.get("public_places") not in choice:
+        flash(_("Choose whether all places are public or only the first three."), "error")
+        return _dashboard(400)
+    try:
+        editions.set_public_places(edition, choice[request.form["public_places"]], current_user)
+    except DomainError as exc:
+        return _dashboard(refused(exc))
+    db.session.commit()
+    flash(_("Public places saved for %(edition)s.", edition=edition.slug), "success")
+    return redirect(url_for("admin.dashboard"))

@@ -1,11 +1,17 @@
 """Error pages in the user's language. Bad input is a 4xx with a message, never a 500."""
 
-from flask import Blueprint, render_template, request
+import math
+import time
+from datetime import timedelta
+
+from flask import Blueprint, make_response, render_template, request
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from awards.extensions import db
+from awards.extensions import db, limiter
 from awards.services.errors import DomainError
 
 bp = Blueprint("errors", __name__)
@@ -42,6 +48,23 @@ def csrf_error(exc):
 def domain_error(exc):
     db.session.rollback()
     return _render(exc.status, str(exc.message))
+
+
+@bp.app_errorhandler(RateLimitExceeded)
+def rate_limited(exc):
+    """Too many certificate lookups from one address: say when to try again, in words and in Retry-After."""
+    db.session.rollback()
+    current = limiter.current_limit
+    wait = math.ceil(current.reset_at - time.time()) if current is not None else exc.limit.limit.get_expiry()
+    wait = min(max(1, int(wait)), exc.limit.limit.get_expiry())  # never longer than the window
+    message = _("Too many certificate checks from your connection. Try again in %(time)s.",
+                time=format_timedelta(timedelta(seconds=wait), granularity="second"))
+    if request.accept_mimetypes.best == "application/json":
+        response = make_response({"error": message}, 429)
+    else:
+        response = make_response(_render(429, message))
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 @bp.app_errorhandler(HTTPException)

@@ -1,42 +1,131 @@
 """Public pages: published results and certificate verification. They read snapshots only."""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
+from flask import (Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request,
+                   send_from_directory, url_for)
+from flask_login import current_user
 
-from awards.extensions import db
+from awards.extensions import db, limiter
 from awards.forms import VerifyForm
-from awards.models import Category, Edition, ResultSnapshot
+from awards.i18n import lang
+from awards.models import Edition
 from awards.permissions import public
-from awards.services import certificates, results
+from awards.services import certificates, public_results
 
 bp = Blueprint("public", __name__)
+
+# Certificate lookups share one budget per client address (config VERIFY_RATE_LIMIT), so the
+# serial numbers cannot be guessed by brute force; a 429 page says when to try again.
+_verify_limit = limiter.shared_limit(lambda: current_app.config["VERIFY_RATE_LIMIT"], scope="verify")
 
 
 @bp.get("/")
 @public
 def index():
-    published = db.session.execute(
-        db.select(ResultSnapshot).filter_by(superseded=False)
-        .join(ResultSnapshot.category).join(ResultSnapshot.edition)
-        .order_by(Edition.year.desc(), Category.position)
-    ).scalars().all()
-    return render_template("public/index.html", published=published, verify_form=VerifyForm())
+    overview = public_results.published_overview()
+    tag = public_results.etag("index", lang(), _viewer(), *(sha for _, cats in overview for _, sha in cats))
+    return _cached(tag, lambda: render_template("public/index.html", overview=overview, verify_form=VerifyForm()))
+
+
+@bp.get("/results/<edition_slug>")
+@public
+def edition_results(edition_slug: str):
+    edition = db.first_or_404(db.select(Edition).filter_by(slug=edition_slug))
+    snapshots = public_results.edition_snapshots(edition)
+    if not snapshots:
+        abort(404)
+    tag = public_results.etag("edition", edition.slug, lang(), edition.public_places, _viewer(),
+                              *(s.sha256 for s in snapshots.values()))
+
+    def page():
+        podiums = {cid: public_results.podium(s) for cid, s in snapshots.items()}
+        return render_template("public/edition_results.html", edition=edition, snapshots=snapshots,
+                               podiums=podiums)
+
+    return _cached(tag, page)
 
 
 @bp.get("/results/<edition_slug>/<category_code>")
 @public
 def category_results(edition_slug: str, category_code: str):
-    category = db.first_or_404(
-        db.select(Category).join(Category.edition).filter(Edition.slug == edition_slug, Category.code == category_code)
-    )
-    snapshot = results.current_snapshot(category)
-    if snapshot is None:
+    category, snapshot = _published_or_404(edition_slug, category_code)
+    edition = category.edition
+    tag = public_results.etag("ranking", snapshot.sha256, lang(), edition.public_places, _viewer())
+    return _cached(tag, lambda: render_template(
+        "public/category_results.html", category=category, snapshot=snapshot,
+        ranking=public_results.public_ranking(snapshot, edition.public_places)))
+
+
+@bp.get("/results/<edition_slug>/<category_code>.csv")
+@public
+def category_results_csv(edition_slug: str, category_code: str):
+    category, snapshot = _published_or_404(edition_slug, category_code)
+    tag = public_results.etag("csv", snapshot.sha256, category.edition.public_places)
+
+    def body():
+        csv = public_results.open_data_csv(public_results.open_data(category, snapshot))
+        return current_app.response_class(csv, mimetype="text/csv", headers={
+            "Content-Disposition": f'inline; filename="{category.edition.slug}-{category.code}.csv"'})
+
+    return _cached(tag, body, open_data=True)
+
+
+@bp.get("/results/<edition_slug>/<category_code>.json")
+@public
+def category_results_json(edition_slug: str, category_code: str):
+    category, snapshot = _published_or_404(edition_slug, category_code)
+    tag = public_results.etag("json", snapshot.sha256, category.edition.public_places)
+    return _cached(tag, lambda: jsonify(public_results.open_data(category, snapshot)), open_data=True)
+
+
+@bp.get("/openapi.json")
+@public
+def openapi():
+    from awards.openapi import document
+
+    response = jsonify(document())
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+def _published_or_404(edition_slug: str, category_code: str):
+    found = public_results.category_and_snapshot(edition_slug, category_code)
+    if found is None:
         abort(404)
-    return render_template("public/category_results.html", category=category, snapshot=snapshot,
-                           standings=results.snapshot_standings(snapshot))
+    return found
+
+
+def _viewer() -> str:
+    """Pages show who is logged in, so each viewer has their own validator."""
+    return current_user.get_id() if current_user.is_authenticated else ""
+
+
+def _cached(tag: str, build, *, open_data: bool = False):
+    """Answer 304 to a matching If-None-Match without building the body; otherwise build it and
+    send the ETag. Anonymous pages and open data may be kept by shared caches for a minute;
+    a logged-in viewer's page (their name, their form tokens) only by their own browser."""
+    if tag in request.if_none_match:
+        response = current_app.response_class()
+    else:
+        response = make_response(build())
+    response.set_etag(tag)
+    response.cache_control.max_age = 60
+    if open_data or not current_user.is_authenticated:
+        response.cache_control.public = True
+    else:
+        response.cache_control.private = True
+    if not open_data:  # the open data is the same in every language
+        response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    if open_data:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response.make_conditional(request)
 
 
 @bp.get("/verify")
 @public
+@_verify_limit
 def verify_form():
     form = VerifyForm(request.args)
     if request.args and form.validate():
@@ -46,6 +135,7 @@ def verify_form():
 
 @bp.get("/verify/<serial>")
 @public
+@_verify_limit
 def verify(serial: str):
     cert = certificates.get_certificate(serial)
     if cert is None:

@@ -30,6 +30,10 @@ MATRIX = {
     ("public.healthz", "GET"): {"*": 200},
     ("public.service_worker", "GET"): {"*": 200},
     ("public.category_results", "GET"): {"*": 200},
+    ("public.edition_results", "GET"): {"*": 200},
+    ("public.category_results_csv", "GET"): {"*": 200},
+    ("public.category_results_json", "GET"): {"*": 200},
+    ("public.openapi", "GET"): {"*": 200},
     ("public.verify_form", "GET"): {"*": 200},
     ("public.verify", "GET"): {"*": 200},
     ("auth.login", "GET"): {"*": 200},
@@ -67,6 +71,7 @@ MATRIX = {
     ("institutions.feedback_pdf", "GET"): {A: LOGIN, I: 200, OI: 404, J: 404, OJ: 404, CJ: 404, O: 200},
     ("admin.dashboard", "GET"): {A: LOGIN, O: 200, "*": 403},
     ("admin.change_stage", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: no stage chosen
+    ("admin.set_public_places", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: neither "all" nor "3"
     ("admin.audit_log", "GET"): {A: LOGIN, O: 200, "*": 403},
     ("admin.correct_category", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: no reason
     ("console.progress_page", "GET"): {A: LOGIN, O: 200, "*": 403},
@@ -93,6 +98,9 @@ MATRIX = {
     ("rubrics.upload", "POST"): {A: LOGIN, O: 403, "*": 403},
     ("rubrics.edit_category", "GET"): {A: LOGIN, O: 200, "*": 403},
     ("rubrics.edit_category", "POST"): {A: LOGIN, O: 403, "*": 403},
+    ("certificates_admin.edition_zip", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("certificates_admin.revoke", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: no reason
+    ("certificates_admin.reissue", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: the certificate is not revoked
 }
 
 
@@ -131,6 +139,10 @@ def url_args(endpoint: str, actor: str, objects) -> dict:
     return {
         "static": {"filename": "css/tuzo.css"},
         "public.category_results": {"edition_slug": "psw-2026", "category_code": "innovation"},
+        "public.edition_results": {"edition_slug": "psw-2026"},
+        "public.category_results_csv": {"edition_slug": "psw-2026", "category_code": "innovation"},
+        "public.category_results_json": {"edition_slug": "psw-2026", "category_code": "innovation"},
+        "admin.set_public_places": {"edition_slug": "psw-2026"},
         "public.verify": {"serial": objects["cert"].serial},
         "judging.score_entry": {"assignment_id": assignment.id},
         "judging.autosave": {"assignment_id": assignment.id},
@@ -169,6 +181,9 @@ def url_args(endpoint: str, actor: str, objects) -> dict:
         "rubrics.download": {"edition_slug": "psw-2026"},
         "rubrics.upload": {"edition_slug": "psw-2026"},
         "rubrics.edit_category": {"edition_slug": "psw-2026", "code": "innovation"},
+        "certificates_admin.edition_zip": {"edition_slug": "psw-2026"},
+        "certificates_admin.revoke": {"serial": objects["cert"].serial},
+        "certificates_admin.reissue": {"serial": objects["cert"].serial},
     }.get(endpoint, {})
 
 

@@ -1,0 +1,184 @@
+"""Benchmark of certificate PDFs: one WeasyPrint render per certificate against the batch path.
+
+    .venv/bin/python bench/certificates.py [--certificates 500] [--sample 25] [--chunk 50]
+
+Builds a throwaway SQLite database in a temporary folder (the real migrations, then the demo),
+adds certificates directly until the edition has ``--certificates`` current ones (copies of the
+published innovation snapshot, each with the demo's five certificates: a bench may set up data
+directly), then measures in the same run:
+
+  (a) the single path: ``render_certificate_pdf`` for ``--sample`` certificates, extrapolated
+      per certificate;
+  (b) the batch path: ``issue_edition`` for all of them (renders in chunks of ``--chunk``, splits
+      each render into one PDF per certificate, writes the combined PDF and the manifest).
+
+It prints figures and ratios, never asserts. Timings are taken without tracemalloc (which slows
+Python code); a second pass under tracemalloc gives the peak of Python allocations. ru_maxrss is
+the process's peak resident memory so far (monotonic), read after each phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def _config(url: str, upload_dir: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "bench-secret-key-for-a-throwaway-database-0123456789",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SERVER_NAME": "tuzo.bench",
+        "UPLOAD_DIR": upload_dir,
+    }
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _add_certificates(edition, wanted: int) -> int:
+    """Copies of the innovation snapshot, each with copies of its certificates, until ``wanted``."""
+    from awards.extensions import db
+    from awards.models import Certificate, ResultSnapshot
+    from awards.services.certificate_batch import current_certificates
+    from awards.services.certificates import new_serial
+
+    base = current_certificates(edition)
+    snapshot = base[0].snapshot
+    have = len(base)
+    while have < wanted:
+        copy = ResultSnapshot(edition_id=snapshot.edition_id, category_id=snapshot.category_id,
+                              standings=snapshot.standings, method=snapshot.method, sha256=snapshot.sha256,
+                              published_by_id=snapshot.published_by_id)
+        db.session.add(copy)
+        for cert in base[: wanted - have]:
+            db.session.add(Certificate(serial=new_serial(edition.year), institution_id=cert.institution_id,
+                                       entry_id=cert.entry_id, snapshot=copy, kind=cert.kind, place=cert.place))
+            have += 1
+    db.session.commit()
+    return have
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--certificates", type=int, default=500)
+    parser.add_argument("--sample", type=int, default=25, help="certificates rendered one by one")
+    parser.add_argument("--chunk", type=int, default=50, help="certificates per batch render")
+    arguments = parser.parse_args(argv)
+
+    import logging
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+    from flask import url_for
+    from flask_migrate import upgrade
+
+    from awards import create_app, seeding
+    from awards.extensions import db
+    from awards.services import certificate_batch
+    from awards.services.certificates import render_certificate_pdf
+
+    with tempfile.TemporaryDirectory(prefix="tuzo-bench-certificates-") as tmp:
+        tmp = Path(tmp)
+        (tmp / "uploads").mkdir()
+        app = create_app(_config(f"sqlite:///{tmp / 'bench.sqlite'}", str(tmp / "uploads")))
+        started = time.perf_counter()
+        with app.app_context(), contextlib.redirect_stderr(io.StringIO()):  # alembic's INFO lines
+            upgrade()
+            edition, _ = seeding.load_demo()
+            db.session.commit()
+            count = _add_certificates(edition, arguments.certificates)
+        setup = time.perf_counter() - started
+        print(f"setup: migrations + demo + {count} current certificates in {setup:.1f} s "
+              f"(chunk {arguments.chunk}, sample {arguments.sample})")
+        print(f"ru_maxrss after setup: {_maxrss_mb():.0f} MB")
+
+        with app.test_request_context():
+            edition = db.session.merge(edition)
+            verify_url_for = lambda serial: url_for("public.verify", serial=serial, _external=True)  # noqa: E731
+            verify_form_url = url_for("public.verify_form", _external=True)
+            certs = certificate_batch.current_certificates(edition)
+            sample = certs[: arguments.sample]
+
+            def single(batch):
+                return [render_certificate_pdf(c, verify_url_for(c.serial), verify_form_url) for c in batch]
+
+            def batch(out):
+                return certificate_batch.issue_edition(edition, out, chunk=arguments.chunk,
+                                                       verify_url_for=verify_url_for, verify_form_url=verify_form_url)
+
+            single(certs[:1])  # warm up: templates compiled, fonts found, modules imported
+            start = time.perf_counter()
+            single_pdfs = single(sample)
+            single_seconds = time.perf_counter() - start
+            rss_single = _maxrss_mb()
+
+            start = time.perf_counter()
+            result = batch(tmp / "out")
+            batch_seconds = time.perf_counter() - start
+            rss_batch = _maxrss_mb()
+
+            # Where the batch time goes, on one chunk.
+            chunk = certs[: arguments.chunk]
+            start = time.perf_counter()
+            combined, ranges = certificate_batch.render_batch(chunk, verify_url_for=verify_url_for,
+                                                              verify_form_url=verify_form_url)
+            render_chunk = time.perf_counter() - start
+            start = time.perf_counter()
+            parts = certificate_batch.split_pdf(combined, ranges)
+            split_chunk = time.perf_counter() - start
+
+            # Memory pass under tracemalloc (slower; not timed): the batch path's peak is one chunk's
+            # render and split, or the final merge (from the files on disk when a run resumes: the worst case).
+            tracemalloc.start()
+            single(sample[:5])
+            single_peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.reset_peak()
+            certificate_batch.split_pdf(*certificate_batch.render_batch(
+                chunk, verify_url_for=verify_url_for, verify_form_url=verify_form_url))
+            chunk_peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.reset_peak()
+            certificate_batch._merge([tmp / "out" / f"{c.serial}.pdf" for c in certs])
+            merge_peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+
+        per_single = single_seconds / len(sample)
+        per_batch = batch_seconds / result.total
+        combined_size = result.combined.stat().st_size
+        single_size = sum(len(p) for p in single_pdfs) / len(single_pdfs)
+        split_size = sum(len(p) for p in parts) / len(parts)
+        print()
+        print(f"{'path':<34} {'s / certificate':>16} {'total s':>9}")
+        print(f"{'(a) one render per certificate':<34} {per_single:16.4f} {single_seconds:9.2f}"
+              f"   ({len(sample)} rendered; x{count} extrapolated = {per_single * count:.1f} s)")
+        print(f"{'(b) batch: render + split + files':<34} {per_batch:16.4f} {batch_seconds:9.2f}"
+              f"   ({len(result.issued)} issued, {len(result.skipped)} skipped)")
+        print(f"ratio (a) / (b) per certificate: {per_single / per_batch:.1f}x")
+        print(f"one chunk of {len(chunk)}: render {render_chunk:.2f} s ({render_chunk / len(chunk):.4f} s each), "
+              f"split {split_chunk:.2f} s ({split_chunk / len(chunk):.4f} s each)")
+        print(f"PDF size: single {single_size / 1024:.0f} KiB, split from batch {split_size / 1024:.0f} KiB, "
+              f"combined of {result.total} {combined_size / 1024 / 1024:.1f} MiB")
+        print(f"tracemalloc peak (Python allocations): single render {single_peak / 2**20:.1f} MiB, "
+              f"batch chunk of {len(chunk)} (render + split) {chunk_peak / 2**20:.1f} MiB, "
+              f"merge of {result.total} files into the combined PDF (a resumed run) {merge_peak / 2**20:.1f} MiB")
+        print(f"ru_maxrss (process peak so far): after (a) {rss_single:.0f} MB, after (b) {rss_batch:.0f} MB, "
+              f"at the end {_maxrss_mb():.0f} MB")
+        print(f"total bench time: {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,203 @@
+"""Certificates in bulk: one render, split per certificate, written resumably with a manifest."""
+
+import hashlib
+import io
+import json
+from urllib.parse import urlsplit
+
+import pypdfium2
+import pytest
+import zxingcpp
+from flask import url_for
+from pypdf import PdfReader
+
+from awards.models import Certificate
+from awards.extensions import db
+from awards.services import certificate_batch, certificates, results
+from tests.conftest import user
+
+ORGANISER = "mratibu@tuzo.example"
+PLACES = {
+    "first": ("Nafasi ya Kwanza", "First Place"),
+    "second": ("Nafasi ya Pili", "Second Place"),
+    "third": ("Nafasi ya Tatu", "Third Place"),
+    "excellence": ("Cheti cha Ubora", "Certificate of Excellence"),
+    "participation": ("Cheti cha Ushiriki", "Certificate of Participation"),
+}
+
+
+def urls():
+    return {"verify_url_for": lambda serial: url_for("public.verify", serial=serial, _external=True),
+            "verify_form_url": url_for("public.verify_form", _external=True)}
+
+
+def issue(app, edition, out_dir):
+    with app.test_request_context():
+        return certificate_batch.issue_edition(edition, out_dir, **urls())
+
+
+def innovation(demo):
+    return next(c for c in demo.categories if c.code == "innovation")
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def qr_codes(data: bytes) -> list[str]:
+    image = pypdfium2.PdfDocument(data)[0].render(scale=3).to_pil()
+    return [c.text for c in zxingcpp.read_barcodes(image)]
+
+
+def test_render_batch_gives_one_page_per_certificate_and_splits_them(app, demo):
+    certs = certificate_batch.current_certificates(demo)
+    assert len(certs) == 5
+    with app.test_request_context():
+        combined, ranges = certificate_batch.render_batch(certs, **urls())
+    assert ranges == [(i, i + 1) for i in range(5)]
+    assert len(PdfReader(io.BytesIO(combined)).pages) == 5
+    parts = certificate_batch.split_pdf(combined, ranges)
+    for cert, part in zip(certs, parts, strict=True):
+        assert len(PdfReader(io.BytesIO(part)).pages) == 1
+        assert cert.serial in pdf_text(part)
+
+
+def test_each_issued_pdf_states_its_certificate_and_its_qr_verifies(app, client, demo, tmp_path):
+    result = issue(app, demo, tmp_path)
+    certs = certificate_batch.current_certificates(demo)
+    assert sorted(result.issued) == sorted(c.serial for c in certs) and result.skipped == [] == result.removed
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    for cert in certs:
+        data = (tmp_path / f"{cert.serial}.pdf").read_bytes()
+        text = pdf_text(data)
+        assert cert.institution.name in text
+        category = cert.snapshot.category
+        assert category.name_sw in text and category.name_en in text
+        for words in PLACES[cert.kind.value]:
+            assert words.casefold() in text.casefold(), (cert.kind, words)  # titles are set in capitals
+        assert cert.serial in text
+        [code] = qr_codes(data)
+        assert code == f"http://tuzo.test/verify/{cert.serial}"
+        page = client.get(urlsplit(code).path, headers={"Accept-Language": "en"})
+        assert page.status_code == 200
+        body = page.get_data(as_text=True)
+        assert "Valid" in body and cert.institution.name in body and category.name_en in body
+        entry = manifest["certificates"][cert.serial]
+        assert entry["pdf_sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["snapshot_sha256"] == cert.snapshot.sha256
+    combined = (tmp_path / "all-certificates.pdf").read_bytes()
+    assert len(PdfReader(io.BytesIO(combined)).pages) == 5
+    assert manifest["combined"]["sha256"] == hashlib.sha256(combined).hexdigest()
+    assert all(c.serial in pdf_text(combined) for c in certs)
+
+
+def test_rerun_skips_what_is_up_to_date_and_reissues_a_missing_file(app, demo, tmp_path):
+    first = issue(app, demo, tmp_path)
+    combined = (tmp_path / "all-certificates.pdf").read_bytes()
+    again = issue(app, demo, tmp_path)
+    assert again.issued == [] and sorted(again.skipped) == sorted(first.issued) and again.removed == []
+    assert (tmp_path / "all-certificates.pdf").read_bytes() == combined  # not rebuilt
+    lost = first.issued[2]
+    (tmp_path / f"{lost}.pdf").unlink()
+    (tmp_path / f"{first.issued[3]}.pdf").write_bytes(b"not a pdf")  # damaged: its sha256 no longer matches
+    third = issue(app, demo, tmp_path)
+    assert sorted(third.issued) == sorted([lost, first.issued[3]]) and len(third.skipped) == 3
+
+
+def test_a_crash_mid_run_loses_one_chunk_at_most(app, demo, tmp_path, monkeypatch):
+    real = certificate_batch.render_batch
+    calls = []
+
+    def crash_on_third_chunk(certs, **kwargs):
+        calls.append(len(certs))
+        if len(calls) == 3:
+            raise RuntimeError("power cut")
+        return real(certs, **kwargs)
+
+    monkeypatch.setattr(certificate_batch, "render_batch", crash_on_third_chunk)
+    with app.test_request_context(), pytest.raises(RuntimeError):
+        certificate_batch.issue_edition(demo, tmp_path, chunk=2, **urls())
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert len(manifest["certificates"]) == 4
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    monkeypatch.setattr(certificate_batch, "render_batch", real)
+    resumed = issue(app, demo, tmp_path)
+    assert len(resumed.issued) == 1 and len(resumed.skipped) == 4
+
+
+def test_progress_is_reported(app, demo, tmp_path):
+    seen = []
+    with app.test_request_context():
+        certificate_batch.issue_edition(demo, tmp_path, chunk=2, progress=lambda d, t: seen.append((d, t)), **urls())
+    assert seen == [(0, 5), (2, 5), (4, 5), (5, 5)]
+
+
+def test_after_a_correction_the_old_files_are_removed(app, client, demo, tmp_path):
+    old = issue(app, demo, tmp_path)
+    results.publish_category(innovation(demo), actor=user(ORGANISER),
+                             correction_reason="One judge's impact score was entered wrongly.")
+    db.session.commit()
+    after = issue(app, demo, tmp_path)
+    assert sorted(after.removed) == sorted(old.issued)
+    assert len(after.issued) == 5 and set(after.issued).isdisjoint(old.issued)
+    assert not any((tmp_path / f"{s}.pdf").exists() for s in old.issued)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert sorted(manifest["certificates"]) == sorted(after.issued)
+    page = client.get(f"/verify/{old.issued[0]}", headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and "Superseded" in page.get_data(as_text=True)
+
+
+def test_a_revoked_certificate_is_removed_on_the_next_run(app, demo, tmp_path):
+    first = issue(app, demo, tmp_path)
+    cert = certificates.get_certificate(first.issued[0])
+    certificates.revoke(cert, "Issued to the wrong institution by mistake.", user(ORGANISER))
+    db.session.commit()
+    after = issue(app, demo, tmp_path)
+    assert after.removed == [cert.serial] and len(after.skipped) == 4 and after.issued == []
+    assert not (tmp_path / f"{cert.serial}.pdf").exists()
+    assert len(PdfReader(tmp_path / "all-certificates.pdf").pages) == 4
+
+
+def test_revoke_is_audited_and_refused_twice_or_without_a_reason(demo):
+    from awards.models import AuditEvent
+    from awards.services.errors import InvalidInput
+
+    cert = db.session.execute(db.select(Certificate)).scalars().first()
+    organiser = user(ORGANISER)
+    with pytest.raises(InvalidInput):
+        certificates.revoke(cert, "   short  ", organiser)
+    certificates.revoke(cert, "Issued to the wrong institution by mistake.", organiser)
+    assert certificates.status(cert) == "revoked"
+    event = db.session.execute(db.select(AuditEvent).filter_by(action="certificate.revoke")).scalar_one()
+    assert event.before["revoked_at"] is None and event.after["revoked_reason"].startswith("Issued to")
+    with pytest.raises(InvalidInput):
+        certificates.revoke(cert, "Issued to the wrong institution by mistake.", organiser)
+
+
+def test_cli_writes_the_certificates_with_a_base_url(app, runner, demo, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(args=["awards", "certificates", "--edition", "psw-2026", "--out", str(out),
+                                 "--base-url", "https://tuzo.example"])
+    assert result.exit_code == 0, result.output
+    assert "5 issued, 0 skipped (up to date), 0 removed" in result.output
+    serial = next(p.stem for p in out.glob("PSW-*.pdf"))
+    assert qr_codes((out / f"{serial}.pdf").read_bytes()) == [f"https://tuzo.example/verify/{serial}"]
+    again = runner.invoke(args=["awards", "certificates", "--edition", "psw-2026", "--out", str(out),
+                                "--base-url", "https://tuzo.example"])
+    assert "0 issued, 5 skipped" in again.output
+    # Another address for the QR codes makes every certificate out of date.
+    moved = runner.invoke(args=["awards", "certificates", "--edition", "psw-2026", "--out", str(out)])
+    assert "5 issued, 0 skipped" in moved.output
+    assert runner.invoke(args=["awards", "certificates", "--edition", "nope", "--out", str(out)]).exit_code == 1
+
+
+def test_a_hand_edited_manifest_cannot_remove_files_outside_the_folder(app, demo, tmp_path):
+    out = tmp_path / "out"
+    issue(app, demo, out)
+    outside = tmp_path / "keep.pdf"
+    outside.write_bytes(b"%PDF-1.7 not ours")
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["certificates"]["../keep"] = {"pdf_sha256": "x", "snapshot_sha256": "y"}
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    again = issue(app, demo, out)
+    assert outside.exists() and again.removed == [] and len(again.skipped) == 5
