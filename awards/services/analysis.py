@@ -14,6 +14,7 @@ from awards import scoring
 from awards.extensions import db
 from awards.models import Category, User
 from awards.services.results import CategoryInputs, load_inputs
+from awards.services.editions import two_places
 
 # The methods shown side by side: (label key, settings changes).
 METHODS = (
@@ -28,10 +29,6 @@ METHODS = (
 AGREEMENT_NAMES = {"kendalls_w": "Kendall's W", "icc_2_1": "ICC(2,1)"}
 
 
-def _d(value) -> str:
-    return str(scoring.to_decimal(value))
-
-
 def _versus_next_text(versus) -> str:
     """Why an entry sits above the one below it, in the user's language."""
     if versus is None:
@@ -39,10 +36,10 @@ def _versus_next_text(versus) -> str:
     if versus.reason == "tied":
         return _("Tied with the next entry on score and every tie-break.")
     if versus.reason == "score":
-        return _("%(diff)s points above the next entry (%(a)s against %(b)s).", diff=_d(versus.difference),
-                 a=_d(versus.value), b=_d(versus.next_value))
+        return _("%(diff)s points above the next entry (%(a)s against %(b)s).", diff=two_places(versus.difference),
+                 a=two_places(versus.value), b=two_places(versus.next_value))
     return _("Same score as the next entry; placed above it by the tie-break %(key)s (%(a)s against %(b)s).",
-             key=versus.reason, a=_d(versus.value), b=_d(versus.next_value))
+             key=versus.reason, a=two_places(versus.value), b=two_places(versus.next_value))
 
 
 def analyse_category(category: Category, inputs: CategoryInputs | None = None) -> dict:
@@ -67,10 +64,10 @@ def analyse_category(category: Category, inputs: CategoryInputs | None = None) -
             "entry": entry_label(row.entry),
             "rank": row.rank,
             "tied": row.tied,
-            "score": _d(row.score),
+            "score": two_places(row.score),
             "method": row.method,
             "judges": [
-                {"name": judges.get(judge, judge), "total": _d(total), "scorecard": inputs.scorecard_ids[row.entry, judge],
+                {"name": judges.get(judge, judge), "total": two_places(total), "scorecard": inputs.scorecard_ids[row.entry, judge],
                  "scores": {code: str(Decimal(value).normalize()) for code, value in scores}}
                 for judge, scores, total in exp.breakdown
             ],
@@ -83,7 +80,7 @@ def analyse_category(category: Category, inputs: CategoryInputs | None = None) -
         for d in scoring.criterion_disagreements(rubric, sheets)
     ]
     outliers = [
-        {"judge": judges.get(o.judge, o.judge), "sheets": o.sheets, "difference": _d(abs(o.mean_difference)),
+        {"judge": judges.get(o.judge, o.judge), "sheets": o.sheets, "difference": two_places(abs(o.mean_difference)),
          "distance": str(abs(o.distance_sd)), "direction": o.direction}
         for o in scoring.outlier_judges(rubric, sheets)
     ]
@@ -99,7 +96,7 @@ def analyse_category(category: Category, inputs: CategoryInputs | None = None) -
     for key, changes in METHODS:
         variant = replace(settings, **changes)
         result = scoring.compute_standings(rubric, sheets, entries=inputs.entry_keys, settings=variant)
-        by_method[key] = {row.entry: (row.rank, _d(row.score)) for row in result.rows}
+        by_method[key] = {row.entry: (row.rank, two_places(row.score)) for row in result.rows}
     for row in standings.rows:
         side_by_side.append({"entry": entry_label(row.entry),
                              "methods": [by_method[key].get(row.entry) for key, _ in METHODS]})

@@ -222,6 +222,11 @@ def plain(value: Decimal) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
+def two_places(value) -> str:
+    """An exact score (Fraction or Decimal) as text rounded to two places, for display: "91.33"."""
+    return str(scoring.to_decimal(value))
+
+
 def levels_for(criterion: Criterion) -> list[tuple[Decimal, dict]]:
     """The scale's levels in order with their descriptors ({"sw", "en"})."""
     out = []

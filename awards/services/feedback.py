@@ -19,11 +19,7 @@ from awards.models import Certificate, Entry, Scorecard
 from awards.i18n import descriptor, localized
 from awards.pdf import html_to_pdf
 from awards.services import results
-from awards.services.editions import levels_for, plain
-
-
-def _d(value) -> str:
-    return str(scoring.to_decimal(value))
+from awards.services.editions import levels_for, plain, two_places
 
 
 def _position(difference) -> str:
@@ -49,11 +45,6 @@ def _kind_label(cert: Certificate) -> str:
         CertificateKind.EXCELLENCE: gettext("Certificate of Excellence"),
         CertificateKind.PARTICIPATION: gettext("Certificate of Participation"),
     }[cert.kind]
-
-
-def published(entry: Entry) -> bool:
-    """Whether the entry's category has a current published snapshot."""
-    return results.current_snapshot(entry.category) is not None
 
 
 def feedback_for(entry: Entry, lang: str) -> dict | None:
@@ -105,13 +96,13 @@ def feedback_for(entry: Entry, lang: str) -> dict | None:
                 "comments": _anonymous(comments.get(criterion.id, [])),
             }
             if profile.entries:
-                row["median"] = _d(profile.median(code))
+                row["median"] = two_places(profile.median(code))
             if mean is not None:
                 difference = profile.difference(key, code)
                 level = scoring.nearest_level(inputs.rubric.criterion(code), mean)
                 row |= {
-                    "mean": _d(mean),
-                    "difference": _d(difference),
+                    "mean": two_places(mean),
+                    "difference": two_places(difference),
                     "position": _position(difference),
                     "level": plain(level),
                     "descriptor": descriptor(dict(levels_for(criterion)).get(level, {}), lang),

@@ -76,6 +76,16 @@ def eligible_categories(institution: Institution, edition: Edition) -> list[Cate
     return [c for c in edition.categories if institution.type.value in c.eligible_types]
 
 
+def categories_open_to(institution: Institution, edition: Edition) -> list[Category]:
+    """Eligible categories the institution has not entered yet (a withdrawn entry can be revived)."""
+    entered = set(db.session.execute(
+        db.select(Entry.category_id).filter(Entry.institution_id == institution.id,
+                                            Entry.edition_id == edition.id,
+                                            Entry.status != EntryStatus.WITHDRAWN)
+    ).scalars())
+    return [c for c in eligible_categories(institution, edition) if c.id not in entered]
+
+
 def _clean_details(category: Category, title: str, summary: str, innovation_name: str | None) -> tuple:
     title, summary = (title or "").strip(), (summary or "").strip()
     innovation_name = (innovation_name or "").strip() or None

@@ -116,9 +116,9 @@ def assignment_for_judge_or_none(judge: User, assignment_id: int) -> Assignment 
 
 
 def category_is_published(category: Category) -> bool:
-    from awards.services.results import current_snapshot
+    from awards.services.results import is_published  # results imports this module
 
-    return current_snapshot(category) is not None
+    return is_published(category)
 
 
 def save_scorecard(

@@ -128,6 +128,21 @@ def current_snapshot(category: Category) -> ResultSnapshot | None:
     ).scalar()
 
 
+def is_published(category: Category) -> bool:
+    return current_snapshot(category) is not None
+
+
+def published_category_ids(category_ids) -> set[int]:
+    """Which of these categories have a current snapshot, in one query (for lists of categories)."""
+    ids = list(category_ids)
+    if not ids:
+        return set()
+    return set(db.session.execute(
+        db.select(ResultSnapshot.category_id).filter(ResultSnapshot.category_id.in_(ids),
+                                                     ResultSnapshot.superseded.is_(False))
+    ).scalars())
+
+
 def snapshot_intact(snapshot: ResultSnapshot) -> bool:
     """Does the stored fingerprint still match the stored standings and method?"""
     return snapshot.sha256 == snapshot_digest(snapshot.standings, snapshot.method)

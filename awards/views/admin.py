@@ -28,7 +28,7 @@ def dashboard():
 
 def _dashboard(status: int = 200):
     all_editions = db.session.execute(db.select(Edition).order_by(Edition.year.desc())).scalars().all()
-    published = {c.id for e in all_editions for c in e.categories if results.current_snapshot(c) is not None}
+    published = results.published_category_ids(c.id for e in all_editions for c in e.categories)
     return render_template("admin/dashboard.html", editions=all_editions, published=published,
                            next_stages=editions.next_stages), status
 

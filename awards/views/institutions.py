@@ -27,12 +27,9 @@ bp = Blueprint("institutions", __name__, url_prefix="/institution")
 def dashboard():
     institution = current_user.institution
     entries = institutions.entries_for_institution(institution.id)
-    entered = {e.category_id for e in entries if e.status is not EntryStatus.WITHDRAWN}
-    openings = [
-        (edition, [c for c in institutions.eligible_categories(institution, edition) if c.id not in entered])
-        for edition in editions.open_editions() if institutions.submissions_open(edition)
-    ]
-    published = {e.category_id for e in entries if results.current_snapshot(e.category) is not None}
+    openings = [(edition, institutions.categories_open_to(institution, edition))
+                for edition in editions.open_editions() if institutions.submissions_open(edition)]
+    published = results.published_category_ids(e.category_id for e in entries)
     return render_template(
         "institutions/dashboard.html", entries=entries, openings=openings, published=published,
         certs=certificates.certificates_for_institution(institution.id),
@@ -63,9 +60,7 @@ def _back_to(entry):
 def new_entry(edition_slug: str):
     edition = edition_or_404(edition_slug)
     institution = current_user.institution
-    taken = {e.category_id for e in institutions.entries_for_institution(institution.id)
-             if e.status is not EntryStatus.WITHDRAWN}
-    choices = [c for c in institutions.eligible_categories(institution, edition) if c.id not in taken]
+    choices = institutions.categories_open_to(institution, edition)
     form = NewEntryForm(category=request.args.get("category", type=int)).set_categories(choices)
     context = {"edition": edition, "form": form, "open": institutions.submissions_open(edition)}
     if form.is_submitted():
@@ -234,7 +229,7 @@ def feedback(entry_id: int):
     """The entry's feedback report once its category is published; before that, a plain "not yet"."""
     entry = _entry_or_404(entry_id)
     report = feedback_reports.feedback_for(entry, lang())
-    published = report is not None or feedback_reports.published(entry)
+    published = report is not None or results.is_published(entry.category)
     return render_template("institutions/feedback.html", entry=entry, report=report, published=published)
 
 
