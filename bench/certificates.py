@@ -169,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ratio (a) / (b) per certificate: {per_single / per_batch:.1f}x")
         print(f"one chunk of {len(chunk)}: render {render_chunk:.2f} s ({render_chunk / len(chunk):.4f} s each), "
               f"split {split_chunk:.2f} s ({split_chunk / len(chunk):.4f} s each)")
+        per_page = render_chunk / len(chunk)
+        print(f"fixed cost of one render (single minus a batch page): {per_single - per_page:.4f} s; "
+              f"so batching can at most reach (a) / page render = {per_single / per_page:.1f}x on one core")
         print(f"PDF size: single {single_size / 1024:.0f} KiB, split from batch {split_size / 1024:.0f} KiB, "
               f"combined of {result.total} {combined_size / 1024 / 1024:.1f} MiB")
         print(f"tracemalloc peak (Python allocations): single render {single_peak / 2**20:.1f} MiB, "

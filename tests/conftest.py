@@ -5,6 +5,7 @@ from empty tables. AWARDS_TEST_DATABASE_URL runs the suite on PostgreSQL (CI doe
 """
 
 import atexit
+import contextlib
 import os
 import re
 import shutil
@@ -87,9 +88,26 @@ def app(_schema):
         db.engine.dispose()
 
 
+@contextlib.contextmanager
+def audit_guard_lifted(conn):
+    """Lift the database's append-only guard on audit_events for this connection's transaction,
+    as only someone with the database owner's rights can (tests: emptying tables, tampering)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL session_replication_role = replica"))  # triggers do not fire
+        yield
+        return
+    triggers = conn.execute(text(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")).all()
+    for name, _sql in triggers:
+        conn.execute(text(f'DROP TRIGGER "{name}"'))
+    yield
+    for _name, sql in triggers:
+        conn.execute(text(sql))
+
+
 def _empty_tables():
     tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as conn:
+    with db.engine.begin() as conn, audit_guard_lifted(conn):
         if PG_URL:
             names = ", ".join(t.name for t in tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
