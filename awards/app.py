@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask, abort, has_request_context, request, session
 from flask_login import current_user
 
+from awards.cache import init_cache
 from awards.config import DEV_SECRET_KEY, Defaults
 from awards.extensions import babel, csrf, db, limiter, login_manager, migrate
 from awards.permissions import declared_access
@@ -25,10 +26,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     _configure_database(app)
+    _configure_security(app)
     app.config["UPLOAD_DIR"] = app.config.get("UPLOAD_DIR") or os.path.join(app.instance_path, "uploads")
     _check_secret(app)
 
     register_extensions(app)
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind nginx: trust one proxy's X-Forwarded-For (client address, rate limits) and -Proto (HTTPS).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     register_blueprints(app)
     register_hooks(app)
     from awards.cli import awards_cli
@@ -48,6 +55,16 @@ def _configure_database(app: Flask) -> None:
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _configure_security(app: Flask) -> None:
+    # One Redis for everything: the rate limiter uses AWARDS_REDIS_URL unless given its own storage.
+    if app.config.get("REDIS_URL") and app.config.get("RATELIMIT_STORAGE_URI", "memory://") == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if app.config.get("HTTPS"):
+        # "__Host-" cookies are only accepted when Secure, for the whole site (Path=/) and without Domain.
+        app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-tuzo", SESSION_COOKIE_PATH="/",
+                          SESSION_COOKIE_DOMAIN=None, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https")
 
 
 def _check_secret(app: Flask) -> None:
@@ -85,6 +102,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale)
     login_manager.init_app(app)
     limiter.init_app(app)
+    init_cache(app)
     from awards.views.auth import load_user
 
     login_manager.user_loader(load_user)
@@ -93,19 +111,63 @@ def register_extensions(app: Flask) -> None:
 
 
 def _sqlite_pragmas(app: Flask) -> None:
+    """SQLite: WAL, foreign keys, a busy timeout, and the write lock taken before a transaction reads.
+
+    A deferred transaction that reads and then writes cannot upgrade its read snapshot when another
+    connection has written meanwhile: SQLite answers SQLITE_BUSY at once ("database is locked"),
+    whatever busy_timeout says. So, following SQLAlchemy's pysqlite recipe ("Serializable isolation /
+    Savepoints / Transactional DDL"), pysqlite's own transaction handling is switched off and the
+    engine emits BEGIN itself:
+
+    - requests that may write (not GET/HEAD/OPTIONS): BEGIN IMMEDIATE, which waits (up to
+      busy_timeout) for the write lock before the first read, so their reads and writes are one
+      serialisable unit;
+    - GET/HEAD/OPTIONS: a plain deferred BEGIN, so read-heavy pages are not serialised;
+    - no request (the CLI, scripts, the test suite's own session): BEGIN IMMEDIATE just before the
+      first statement that writes; reads before it run on their own, as pysqlite always did. A
+      command that only reads never holds the write lock, so it never blocks the server.
+
+    Listeners go on this app's engines only (never the global Engine class), once per engine.
+    """
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     from sqlalchemy import event
-    from sqlalchemy.engine import Engine
 
-    @event.listens_for(Engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every SQLite test
-        if type(dbapi_connection).__module__.startswith("sqlite3"):
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
+    with app.app_context():
+        engines = list(db.engines.values())  # created by init_app; nothing is connected here
+    for engine in engines:
+        if engine.dialect.name != "sqlite" or engine.dialect.driver != "pysqlite":
+            continue
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        event.listen(engine, "before_cursor_execute", _sqlite_before_write)
+
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_SQLITE_NOT_WRITES = ("SELECT", "PRAGMA", "EXPLAIN", "BEGIN")
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # no implicit BEGIN/COMMIT from pysqlite: the engine emits them
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn) -> None:
+    # Straight to the driver, like pysqlite's own BEGIN: statement listeners (query counts) never see it.
+    if has_request_context():
+        begin = "BEGIN" if request.method in READ_ONLY_METHODS else "BEGIN IMMEDIATE"
+        conn.connection.driver_connection.execute(begin)
+    # Outside a request the transaction starts at its first write: _sqlite_before_write.
+
+
+def _sqlite_before_write(conn, cursor, statement, _parameters, _context, _executemany) -> None:
+    if (conn.in_transaction() and not conn.connection.dbapi_connection.in_transaction
+            and not statement.lstrip().upper().startswith(_SQLITE_NOT_WRITES)):
+        cursor.execute("BEGIN IMMEDIATE")
 
 
 def register_blueprints(app: Flask) -> None:
@@ -130,6 +192,15 @@ def register_hooks(app: Flask) -> None:
             abort(404)
         return None
 
+    @app.before_request
+    def end_expired_session():
+        """Idle and absolute session timeouts (SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS)."""
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        from awards.views.auth import session_expired_response, touch_session
+
+        return session_expired_response() if not touch_session() else None
+
     @app.context_processor
     def template_helpers():
         from awards.forms import LanguageForm, LogoutForm
@@ -144,7 +215,10 @@ def register_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+            "form-action 'self'",
         )
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         response.vary.add("Cookie")
         return response

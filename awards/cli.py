@@ -239,3 +239,40 @@ def certificates_command(slug, out_dir, base_url):
     click.echo(f"{len(result.issued)} issued, {len(result.skipped)} skipped (up to date), "
                f"{len(result.removed)} removed (superseded or revoked) in {time.perf_counter() - started:.1f} s.")
     click.echo(f"Combined PDF: {result.combined}; manifest: {result.manifest}.")
+
+
+@awards_cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def backup_command(file):
+    """Write one archive (.tar.gz) with the database, every evidence file and a manifest of hashes."""
+    from pathlib import Path
+
+    from awards.services import backup
+
+    try:
+        summary = backup.backup(Path(file))
+    except DomainError as exc:
+        _fail(exc)
+    db.session.commit()  # the system.backup audit event
+    click.echo(f"Backup written to {summary.archive}: {summary.dialect} database at revision {summary.revision}, "
+               f"{sum(summary.tables.values())} rows in {len(summary.tables)} tables, {summary.files} evidence files.")
+
+
+@awards_cli.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+def restore_command(file, force):
+    """Restore an archive written by `awards backup` (stop the app server first)."""
+    from pathlib import Path
+
+    from awards.services import backup
+
+    try:
+        summary = backup.restore(Path(file), force=force)
+    except DomainError as exc:
+        _fail(exc)
+    db.session.commit()  # the system.restore audit event
+    click.echo(f"Restored {summary.archive}: {summary.dialect} database at revision {summary.revision}.")
+    for name, count in sorted(summary.tables.items()):
+        click.echo(f"  {name:<32} {count:>8} rows")
+    click.echo(f"{summary.files} evidence files restored; row counts and file hashes verified.")

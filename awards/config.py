@@ -28,3 +28,15 @@ class Defaults:
     # AWARDS_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 to share the count across processes.
     RATELIMIT_STORAGE_URI = "memory://"
     VERIFY_RATE_LIMIT = "30 per minute"
+    # Login attempts (POST /login), counted per client address and per account (the email typed).
+    LOGIN_RATE_LIMIT = "10 per 5 seconds; 50 per hour"
+    # A session ends after this long without a request, and this long after login whatever happens.
+    SESSION_IDLE_MINUTES = 120
+    SESSION_ABSOLUTE_HOURS = 12
+    # Organiser-issued password reset links (there is no mail server) are valid this long, once.
+    RESET_LINK_HOURS = 24
+    # Serving over HTTPS (AWARDS_HTTPS=1): Secure "__Host-" session cookie and https URLs. Off by
+    # default so `make run` on http://127.0.0.1:5000 works. HSTS is sent on every HTTPS request.
+    HTTPS = False
+    # Behind a reverse proxy (nginx) that sets X-Forwarded-For and X-Forwarded-Proto: AWARDS_PROXY_FIX=1.
+    PROXY_FIX = False

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound; app.create_app binds them."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,3 +32,6 @@ migrate = Migrate()
 babel = Babel()
 # Storage and limits come from the config (RATELIMIT_STORAGE_URI, VERIFY_RATE_LIMIT), read at init_app.
 limiter = Limiter(key_func=get_remote_address)
+# Rendered fragments that are the same for every viewer (awards.cache): Redis when AWARDS_REDIS_URL is
+# set, so the gunicorn workers share them; otherwise one SimpleCache per process.
+cache = Cache()

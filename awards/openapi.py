@@ -12,6 +12,8 @@ _CODE = {"name": "category_code", "in": "path", "required": True, "schema": {"ty
          "description": "The category's code within the edition, e.g. innovation.", "example": "innovation"}
 _LANG = {"name": "Accept-Language", "in": "header", "required": False, "schema": {"type": "string"},
          "description": "sw (default) or en: the language of the HTML pages."}
+_IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                  "description": "The ETag of a copy you hold: 304 (no body) when it is still current."}
 _CACHED = {
     "ETag": {"description": "Changes when the publication, the language or the public places change.",
              "schema": {"type": "string"}},
@@ -64,7 +66,7 @@ RESULTS_SCHEMA = {
 
 
 def _page(summary: str, *params) -> dict:
-    return {"get": {"summary": summary, "parameters": [*params, _LANG], "responses": {
+    return {"get": {"summary": summary, "parameters": [*params, _LANG, _IF_NONE_MATCH], "responses": {
         "200": {"description": "The page.", "headers": _CACHED, "content": _HTML},
         "304": _NOT_MODIFIED, "404": _NOT_FOUND}}}
 
@@ -86,7 +88,7 @@ def document() -> dict:
             "/results/{edition_slug}/{category_code}": _page("A category's published ranking", _SLUG, _CODE),
             "/results/{edition_slug}/{category_code}.json": {"get": {
                 "summary": "A category's published ranking as JSON",
-                "parameters": [_SLUG, _CODE],
+                "parameters": [_SLUG, _CODE, _IF_NONE_MATCH],
                 "responses": {
                     "200": {"description": "The public places of the ranking.", "headers": _CACHED,
                             "content": {"application/json": {
@@ -97,7 +99,7 @@ def document() -> dict:
                 "description": "UTF-8 (with a byte-order mark), comma-separated, CRLF lines, one header line "
                                f"with the columns {', '.join(CSV_COLUMNS)} (as in ResultRow; tied is true or "
                                "false). Only the public places are listed.",
-                "parameters": [_SLUG, _CODE],
+                "parameters": [_SLUG, _CODE, _IF_NONE_MATCH],
                 "responses": {
                     "200": {"description": "The public places of the ranking.", "headers": _CACHED,
                             "content": {"text/csv": {"schema": {"type": "string"}}}},

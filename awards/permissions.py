@@ -27,6 +27,7 @@ def role_required(*roles: Role):
             if not current_user.is_authenticated:
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
             if current_user.role not in roles:
+                _record_denied()
                 abort(403)
             return view(*args, **kwargs)
 
@@ -34,6 +35,16 @@ def role_required(*roles: Role):
         return wrapped
 
     return decorator
+
+
+def _record_denied() -> None:
+    """Audit a logged-in user's refused access (committed: the 403 that follows rolls back)."""
+    from awards.extensions import db
+    from awards.services import audit
+
+    user = current_user._get_current_object()
+    audit.record("access.denied", user, actor=user, after={"endpoint": request.endpoint, "method": request.method})
+    db.session.commit()
 
 
 def login_required_any(view):

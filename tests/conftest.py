@@ -74,6 +74,8 @@ def _config(url: str) -> dict:
         "UPLOAD_DIR": UPLOAD_DIR,
         # The suite looks certificates up often; tests/views/test_public.py checks a tiny limit.
         "VERIFY_RATE_LIMIT": "1000 per minute",
+        # Many logins per test; tests/trust/test_auth_rate_limit.py checks the real limit.
+        "LOGIN_RATE_LIMIT": "1000 per second",
     }
 
 
@@ -96,6 +98,9 @@ def audit_guard_lifted(conn):
         conn.execute(text("SET LOCAL session_replication_role = replica"))  # triggers do not fire
         yield
         return
+    # pysqlite (legacy transaction control) opens a transaction only before DML, so a DROP TRIGGER
+    # sent first would commit on its own and a rollback could lose the triggers: start one first.
+    conn.execute(text("DELETE FROM audit_events WHERE 0"))
     triggers = conn.execute(text(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")).all()
     for name, _sql in triggers:

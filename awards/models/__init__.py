@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate, re-exported here."""
 
+from awards.models.accounts import PasswordResetLink
 from awards.models.audit import AuditEvent
 from awards.models.editions import Category, Criterion, Edition
 from awards.models.entries import Entry, Evidence, Narrative
@@ -22,6 +23,7 @@ __all__ = [
     "Evidence",
     "Institution",
     "Narrative",
+    "PasswordResetLink",
     "ResultSnapshot",
     "Scorecard",
     "User",

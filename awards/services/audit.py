@@ -14,6 +14,7 @@ from awards.models import AuditEvent
 from awards.models._types import utcnow
 
 GENESIS = "0" * 64
+_CHAIN_LOCK = 0x7475_7A6F_6175_6474  # "tuzoaudt": the advisory lock key of the audit chain
 
 
 def _canonical(value) -> str:
@@ -46,16 +47,21 @@ def _digest(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + _canonical(body)).encode()).hexdigest()
 
 
-def record(action: str, obj, *, actor=None, before=None, after=None) -> AuditEvent:
-    """Append an event for ``obj`` (a model instance, flushed so it has an id)."""
+def record(action: str, obj, *, actor=None, before=None, after=None, object_type: str | None = None) -> AuditEvent:
+    """Append an event for ``obj`` (a model instance, flushed so it has an id). For an event about
+    no stored object (a failed login with an unknown email), pass obj=None and name the object_type."""
     db.session.flush()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # One writer at a time extends the chain: without this, two transactions could both read the
+        # same last hash and fork it. Held until commit. (SQLite writers already hold the write lock.)
+        db.session.execute(db.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
     last = db.session.execute(
         db.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).scalar()
     event = AuditEvent(
         actor_id=actor.id if actor is not None else None,
         action=action,
-        object_type=type(obj).__name__,
+        object_type=object_type or type(obj).__name__,
         object_id=str(obj.id) if getattr(obj, "id", None) is not None else None,
         before=_plain(before),
         after=_plain(after),

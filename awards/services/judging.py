@@ -89,6 +89,9 @@ def assignments_for_judge(judge: User) -> list[Assignment]:
         db.select(Assignment)
         .join(Assignment.entry)
         .filter(Assignment.judge_id == judge.id, Entry.status == EntryStatus.SUBMITTED)
+        .options(db.contains_eager(Assignment.entry).selectinload(Entry.institution),
+                 db.contains_eager(Assignment.entry).selectinload(Entry.category),
+                 db.selectinload(Assignment.scorecard))
         .order_by(Entry.category_id, Entry.id)
     ).scalars()
     conflicts: dict[int, set[int]] = {}

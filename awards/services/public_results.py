@@ -70,6 +70,23 @@ def public_ranking(snapshot: ResultSnapshot, public_places: int | None) -> dict:
     return {"rows": shown, "others": len(rows) - len(shown)}
 
 
+# Bump when awards/templates/public/_category_results.html changes, so a shared cache (Redis) that
+# outlives a deployment never serves the old markup.
+RESULTS_FRAGMENT_VERSION = 1
+
+
+def results_fragment_key(category: Category, snapshot: ResultSnapshot, language: str) -> str:
+    """The cache key of a category's rendered public results: everything they depend on and nothing
+    about the viewer. A snapshot is never edited (its sha256 covers the standings; its id the date
+    and the correction reason), so a correction is a new key at once; the names shown and the
+    public places are editable, so they are in the key too."""
+    edition = category.edition
+    shown = etag(edition.slug, edition.name_sw, edition.name_en, category.code, category.name_sw,
+                 category.name_en, category.award_sw, category.award_en)
+    return (f"results:v{RESULTS_FRAGMENT_VERSION}:{snapshot.sha256}:{snapshot.id}:{language}:"
+            f"{edition.public_places}:{shown}")
+
+
 def podium(snapshot: ResultSnapshot) -> list[dict]:
     """Places 1 to 3 (with ties): always public."""
     return public_ranking(snapshot, PODIUM)["rows"]

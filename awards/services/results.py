@@ -16,7 +16,9 @@ from flask_babel import lazy_gettext as _l
 from awards import scoring
 from awards.enums import CertificateKind, EntryStatus, ScorecardStatus, Stage
 from awards.extensions import db
-from awards.models import Assignment, Category, Certificate, Entry, ResultSnapshot, Scorecard, User
+from awards.models import (
+    Assignment, Category, Certificate, CriterionScore, Entry, ResultSnapshot, Scorecard, User,
+)
 from awards.services import audit
 from awards.services.certificates import new_serial
 from awards.services.errors import Conflict, InvalidInput, NotAllowed
@@ -57,20 +59,35 @@ def load_inputs(category: Category) -> CategoryInputs:
             .options(db.joinedload(Entry.institution))
         ).scalars()
     }
-    cards = db.session.execute(
-        db.select(Scorecard)
-        .join(Scorecard.assignment)
-        .filter(Assignment.entry_id.in_(list(entries)), Scorecard.status == ScorecardStatus.SUBMITTED)
-        .options(db.selectinload(Scorecard.scores), db.joinedload(Scorecard.assignment))
-    ).scalars().unique()
+    # The scores as plain rows in one query, not as ORM objects (a national category has 8,400 score
+    # rows: building and tracking objects for them cost ten times the read). An outer join, so a
+    # submitted card without any score still reaches the scoring engine, which refuses it.
+    rows = db.session.execute(
+        db.select(Scorecard.id, Assignment.entry_id, Assignment.judge_id, CriterionScore.criterion_id,
+                  CriterionScore.value)
+        .select_from(Scorecard)
+        .join(Assignment, Scorecard.assignment_id == Assignment.id)
+        .join(Entry, Assignment.entry_id == Entry.id)
+        .outerjoin(CriterionScore, CriterionScore.scorecard_id == Scorecard.id)
+        .filter(Entry.category_id == category.id, Entry.status == EntryStatus.SUBMITTED,
+                Scorecard.status == ScorecardStatus.SUBMITTED)
+        .order_by(Scorecard.id)
+    ).all()
     code_of = {c.id: c.code for c in category.criteria}
+    cards: dict[int, tuple[str, str, dict[str, Decimal]]] = {}
+    for card_id, entry_id, judge_id, criterion_id, value in rows:
+        card = cards.get(card_id)
+        if card is None:
+            card = cards[card_id] = (str(entry_id), str(judge_id), {})
+        if criterion_id is not None and value is not None:
+            card[2][code_of[criterion_id]] = Decimal(value)
     sheets, scorecard_ids = [], {}
-    for card in cards:
-        entry_key, judge_key = str(card.assignment.entry_id), str(card.assignment.judge_id)
-        sheets.append(scoring.SheetInput.of(
-            entry_key, judge_key, {code_of[s.criterion_id]: Decimal(s.value) for s in card.scores if s.value is not None}
-        ))
-        scorecard_ids[entry_key, judge_key] = card.id
+    for card_id, (entry_key, judge_key, scores) in cards.items():
+        # The values are Decimals already (Numeric columns), so the pairs go in as SheetInput.of would
+        # make them, sorted by code, without converting each again; weighted_total still checks every
+        # score against the rubric.
+        sheets.append(scoring.SheetInput(entry_key, judge_key, tuple(sorted(scores.items()))))
+        scorecard_ids[entry_key, judge_key] = card_id
     return CategoryInputs(rubric_spec(category), scoring_settings(category.edition), entries, sheets, scorecard_ids)
 
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, time, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,9 +10,10 @@ from awards.enums import Role, Stage
 from awards.extensions import db
 from awards.forms import AuditFilterForm, CorrectionForm, PublishForm, ReopenForm
 from awards.i18n import lang, stage_label
-from awards.models import Category, Edition, Entry, Scorecard
+from awards.forms.auth import UserActionForm
+from awards.models import Category, Edition, Entry, Scorecard, User
 from awards.permissions import role_required
-from awards.services import analysis, audit, editions, judging, results, score_sheets
+from awards.services import accounts, analysis, audit, editions, judging, results, score_sheets
 from awards.services.reports import chart_svg
 from awards.services.errors import DomainError
 from awards.views._helpers import edition_or_404, pdf_download, refused, render_error
@@ -183,3 +184,64 @@ def set_public_places(edition_slug: str):
     db.session.commit()
     flash(_("Public places saved for %(edition)s.", edition=edition.slug), "success")
     return redirect(url_for("admin.dashboard"))
+
+
+# User management: disable or enable accounts, issue password reset links (there is no mail server).
+
+@bp.get("/users")
+@role_required(Role.ORGANISER)
+def users():
+    return _users_page()
+
+
+def _users_page(status: int = 200):
+    return render_template("admin/users.html", users=accounts.list_users(), last_logins=accounts.last_logins(),
+                           form=UserActionForm()), status
+
+
+def _user_action(user_id: int, action):
+    """Load the user, check the form's CSRF token, run the service, commit."""
+    target = db.get_or_404(User, user_id)
+    if not UserActionForm().validate_on_submit():
+        return None, _users_page(400)
+    try:
+        result = action(target, actor=current_user._get_current_object())
+    except DomainError as exc:
+        return None, _users_page(refused(exc))
+    db.session.commit()
+    return (target, result), None
+
+
+@bp.post("/users/<int:user_id>/disable")
+@role_required(Role.ORGANISER)
+def disable_user(user_id: int):
+    done, failed = _user_action(user_id, accounts.disable_user)
+    if failed:
+        return failed
+    flash(_("%(email)s is disabled and logged out everywhere.", email=done[0].email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/enable")
+@role_required(Role.ORGANISER)
+def enable_user(user_id: int):
+    done, failed = _user_action(user_id, accounts.enable_user)
+    if failed:
+        return failed
+    flash(_("%(email)s can log in again.", email=done[0].email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/reset-link")
+@role_required(Role.ORGANISER)
+def issue_reset_link(user_id: int):
+    """Show a new single-use reset link once, for the organiser to pass on; only its hash is stored."""
+    done, failed = _user_action(user_id, accounts.issue_reset_link)
+    if failed:
+        return failed
+    target, token = done
+    response = make_response(render_template(
+        "admin/users_reset_link.html", user=target, hours=current_app.config["RESET_LINK_HOURS"],
+        url=url_for("auth.reset_password", token=token, _external=True)))
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -11,6 +11,7 @@ from awards.permissions import role_required
 from awards.services import assignment, judging, progress
 from awards.services.errors import DomainError, InvalidInput
 from awards.views._helpers import edition_or_404, refused
+from awards.views.errors import MAX_ID
 
 bp = Blueprint("console", __name__, url_prefix="/admin")
 
@@ -65,8 +66,7 @@ def auto_assign(category_id: int):
 @role_required(Role.ORGANISER)
 def add_assignment(category_id: int):
     category = db.get_or_404(Category, category_id)
-    entry = db.session.get(Entry, request.form.get("entry_id", 0, type=int))
-    judge = db.session.get(User, request.form.get("judge_id", 0, type=int))
+    entry, judge = _sent_row(Entry, "entry_id"), _sent_row(User, "judge_id")
     try:
         if entry is None or entry.category_id != category.id or judge is None:
             raise InvalidInput(_("Choose an entry and a judge."))
@@ -76,6 +76,13 @@ def add_assignment(category_id: int):
     db.session.commit()
     flash(_("%(judge)s now judges %(entry)s.", judge=judge.name, entry=entry.institution.name), "success")
     return redirect(url_for("console.assignments", category_id=category.id, _anchor=f"entry-{entry.id}"))
+
+
+def _sent_row(model, field: str):
+    """The row whose id the form sent, or None (also for an id no row can have, which the database
+    would refuse with an error)."""
+    number = request.form.get(field, 0, type=int)
+    return db.session.get(model, number) if 0 < number <= MAX_ID else None
 
 
 @bp.post("/assignments/<int:assignment_id>/delete")

@@ -78,7 +78,11 @@ def autosave(assignment_id: int):
     if assignment is None:
         abort(404)
     try:
-        values = parse_autosave(request.get_json(silent=True), assignment.entry.category.criteria)
+        payload = request.get_json(silent=True)
+    except RecursionError:  # absurdly deep nesting: not a draft the page sent
+        payload = None
+    try:
+        values = parse_autosave(payload, assignment.entry.category.criteria)
         card = judging.save_scorecard(assignment, submit=False, actor=current_user, **values)
     except DomainError as exc:
         db.session.rollback()

@@ -3,7 +3,9 @@
 from flask import (Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request,
                    send_from_directory, url_for)
 from flask_login import current_user
+from markupsafe import Markup
 
+from awards.cache import shared_fragment
 from awards.extensions import db, limiter
 from awards.forms import VerifyForm
 from awards.i18n import lang
@@ -50,9 +52,19 @@ def category_results(edition_slug: str, category_code: str):
     category, snapshot = _published_or_404(edition_slug, category_code)
     edition = category.edition
     tag = public_results.etag("ranking", snapshot.sha256, lang(), edition.public_places, _viewer())
-    return _cached(tag, lambda: render_template(
-        "public/category_results.html", category=category, snapshot=snapshot,
-        ranking=public_results.public_ranking(snapshot, edition.public_places)))
+
+    def page():
+        # The results (ranking table and all) are most of the work and the same for every viewer of this
+        # publication in this language: cached and shared across workers (awards.cache). The page
+        # around them (header, the viewer's name, session, form tokens) is rendered per request.
+        content = shared_fragment(
+            public_results.results_fragment_key(category, snapshot, lang()),
+            lambda: render_template("public/_category_results.html", category=category, snapshot=snapshot,
+                                    ranking=public_results.public_ranking(snapshot, edition.public_places)))
+        return render_template("public/category_results.html", category=category,
+                               content_html=Markup(content))  # nosec B704: our own autoescaped template's output
+
+    return _cached(tag, page)
 
 
 @bp.get("/results/<edition_slug>/<category_code>.csv")

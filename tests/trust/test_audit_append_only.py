@@ -38,3 +38,34 @@ def test_inserting_still_works(app, demo):
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)) == before + 1
     assert audit.verify_chain() is None
+
+
+def test_concurrent_writers_never_fork_the_chain(app, demo):
+    """Eight requests record events at once: each links to the one before, on SQLite and PostgreSQL."""
+    import threading
+
+    from awards.models import Edition
+
+    db.session.commit()
+    edition_id, errors, start = demo.id, [], threading.Barrier(8)
+
+    def worker(n):
+        try:
+            with app.test_request_context(method="POST"):  # a write request, as in production
+                start.wait()
+                for i in range(5):
+                    audit.record("test.concurrent", db.session.get(Edition, edition_id), after={"n": n, "i": i})
+                    db.session.commit()
+                db.session.remove()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)
+                             .filter_by(action="test.concurrent")) == 40
+    assert audit.verify_chain() is None

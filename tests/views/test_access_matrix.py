@@ -40,6 +40,8 @@ MATRIX = {
     ("auth.login", "POST"): {"*": 400},  # empty form: a message, not a login
     ("auth.logout", "POST"): {A: LOGIN, "*": 302},
     ("auth.set_language", "POST"): {"*": 302},
+    ("auth.reset_password", "GET"): {"*": 404},  # an unknown token
+    ("auth.reset_password", "POST"): {"*": 404},
     ("judging.dashboard", "GET"): {A: LOGIN, J: 200, OJ: 200, CJ: 200, "*": 403},
     ("judging.score_entry", "GET"): {A: LOGIN, J: 200, OJ: 404, CJ: 404, "*": 403},
     ("judging.score_entry", "POST"): {A: LOGIN, J: 400, OJ: 404, CJ: 404, "*": 403},
@@ -73,6 +75,12 @@ MATRIX = {
     ("admin.change_stage", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: no stage chosen
     ("admin.set_public_places", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: neither "all" nor "3"
     ("admin.audit_log", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("admin.users", "GET"): {A: LOGIN, O: 200, "*": 403},
+    # On the organiser's own account: disabling yourself is refused (400); enabling an active
+    # account changes nothing (302); a reset link for yourself is shown once (200).
+    ("admin.disable_user", "POST"): {A: LOGIN, O: 400, "*": 403},
+    ("admin.enable_user", "POST"): {A: LOGIN, O: 302, "*": 403},
+    ("admin.issue_reset_link", "POST"): {A: LOGIN, O: 200, "*": 403},
     ("admin.correct_category", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: no reason
     ("console.progress_page", "GET"): {A: LOGIN, O: 200, "*": 403},
     ("console.assignments", "GET"): {A: LOGIN, O: 200, "*": 403},
@@ -184,6 +192,9 @@ def url_args(endpoint: str, actor: str, objects) -> dict:
         "certificates_admin.edition_zip": {"edition_slug": "psw-2026"},
         "certificates_admin.revoke": {"serial": objects["cert"].serial},
         "certificates_admin.reissue": {"serial": objects["cert"].serial},
+        "auth.reset_password": {"token": "not-a-token"},
+        **{name: {"user_id": user(ACTORS[O]).id} for name in (
+            "admin.disable_user", "admin.enable_user", "admin.issue_reset_link")},
     }.get(endpoint, {})
 
 
