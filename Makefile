@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-su
 # command:Debian-package; a package is installed only when its command is missing.
 SYSTEM_COMMANDS := java:default-jre-headless node:nodejs npm:npm
 
-.PHONY: messages run test install system-deps translations secret clean
+.PHONY: messages run test install system-deps translations secret clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,3 +84,8 @@ bench: $(VENV)/.installed translations
 .PHONY: security
 security: $(VENV)/.installed translations
 	$(BIN)/python tests/trust/sqlmap_probe.py
+
+# The README's screenshots (docs/screenshots): tests/e2e/test_readme.py follows the README's steps in
+# Chromium and photographs the main pages in both languages at laptop and phone widths.
+screenshots: install
+	AWARDS_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/e2e/test_readme.py

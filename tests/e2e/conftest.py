@@ -9,6 +9,7 @@ Chromium comes from Debian (`apt-get install chromium`); never `playwright insta
 Without it the tests are skipped, unless AWARDS_REQUIRE_BROWSER=1 (CI), then they fail.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -93,6 +94,13 @@ def live_server(chromium_path, tmp_path_factory):
         _reset_postgres(database_url)
     else:
         database_url = "sqlite:///" + str(tmp / "tuzo-e2e.sqlite")
+    with serve_demo(tmp, database_url) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serve_demo(tmp: Path, database_url: str):
+    """`flask awards init`, `flask awards demo`, then `flask run` on a free port until the block ends."""
     env = _server_env(database_url)
     env["AWARDS_UPLOAD_DIR"] = str(tmp / "uploads")
 
@@ -334,11 +342,15 @@ def new_context(browser, page_checks):
     """
     contexts = []
 
-    def make(service_workers: str = "block"):
-        context = browser.new_context(locale=LOCALE, accept_downloads=True, service_workers=service_workers,
-                                      viewport={"width": 1280, "height": 900})
+    def make(service_workers: str = "block", locale: str = LOCALE, viewport: dict | None = None,
+             check_pages: bool = True):
+        """check_pages=False for a server that is gone before the page checks replay its pages."""
+        context = browser.new_context(locale=locale, accept_downloads=True, service_workers=service_workers,
+                                      viewport=viewport or {"width": 1280, "height": 900})
         context.set_default_timeout(10_000)
-        if service_workers == "block":
+        if not check_pages:
+            pass
+        elif service_workers == "block":
             context.route(LIVE_ORIGIN, page_checks.capture)
             context.on("response", lambda response: page_checks.record(response, uploads_only=True))
         else:
