@@ -37,6 +37,25 @@ def directives(csp: str) -> dict[str, str]:
     return {part.split()[0]: part.strip() for part in csp.split(";") if part.strip()}
 
 
+def header_problems(resp) -> list[str]:
+    """What an HTML response over plain http lacks of the hardening headers (the access matrix
+    checks every route's HTML answers with this, for every actor)."""
+    csp = directives(resp.headers.get("Content-Security-Policy", ""))
+    wanted = {
+        "X-Content-Type-Options": resp.headers.get("X-Content-Type-Options") == "nosniff",
+        "Referrer-Policy": resp.headers.get("Referrer-Policy") == "same-origin",
+        "CSP object-src 'none'": csp.get("object-src") == "object-src 'none'",
+        "CSP base-uri 'none'": csp.get("base-uri") == "base-uri 'none'",
+        "CSP frame-ancestors 'none'": csp.get("frame-ancestors") == "frame-ancestors 'none'",
+        "CSP form-action 'self'": csp.get("form-action") == "form-action 'self'",
+        "no inline script allowed": all("'unsafe-inline'" not in csp.get(name, "") and "'unsafe-eval'" not in
+                                        csp.get(name, "") for name in ("default-src", "script-src")),
+        "no inline <script>": "<script>" not in resp.get_data(as_text=True),
+        "no HSTS over http": "Strict-Transport-Security" not in resp.headers,
+    }
+    return [f"missing {name}" for name, ok in wanted.items() if not ok]
+
+
 @pytest.mark.parametrize("email", list(PAGES))
 def test_every_html_page_has_the_security_headers(client, auth, demo, email):
     if email:
@@ -44,17 +63,7 @@ def test_every_html_page_has_the_security_headers(client, auth, demo, email):
     for path in PAGES[email]:
         resp = client.get(path)
         assert resp.mimetype == "text/html", path
-        assert resp.headers["X-Content-Type-Options"] == "nosniff", path
-        assert resp.headers["Referrer-Policy"] == "same-origin", path
-        csp = directives(resp.headers["Content-Security-Policy"])
-        assert csp["object-src"] == "object-src 'none'", path
-        assert csp["base-uri"] == "base-uri 'none'", path
-        assert csp["frame-ancestors"] == "frame-ancestors 'none'", path
-        assert csp["form-action"] == "form-action 'self'", path
-        for name in ("default-src", "script-src"):
-            assert "'unsafe-inline'" not in csp.get(name, "") and "'unsafe-eval'" not in csp.get(name, ""), path
-        assert "<script>" not in resp.get_data(as_text=True), path  # the CSP would block it anyway
-        assert "Strict-Transport-Security" not in resp.headers, path  # plain http
+        assert header_problems(resp) == [], path
 
 
 def test_hsts_only_over_https(client):

@@ -10,6 +10,7 @@ import pytest
 from awards.extensions import db
 from awards.models import Assignment, Category, Certificate, ConflictDeclaration, Entry, Institution, Scorecard
 from tests.conftest import csrf_token, user
+from tests.trust.test_headers import header_problems
 
 ACTORS = {
     "anonymous": None,
@@ -230,6 +231,8 @@ def test_access_matrix(app, client, auth, objects, actor):
             if endpoint == "auth.logout" and ACTORS[actor]:
                 auth.login(ACTORS[actor])  # log back in for the remaining rows
         got = resp.status_code
+        if resp.mimetype == "text/html":  # every HTML answer, page or error, carries the hardening headers
+            failures += [f"{method} {url} ({endpoint}): {problem}" for problem in header_problems(resp)]
         resp.close()
         if got == 302 and resp.headers["Location"].startswith("/login?next="):
             got = LOGIN
