@@ -50,13 +50,14 @@ def edition_snapshots(edition: Edition) -> dict[int, ResultSnapshot]:
 
 
 def category_and_snapshot(edition_slug: str, category_code: str) -> tuple[Category, ResultSnapshot] | None:
-    """The category (its edition loaded with it) and its current snapshot. One query."""
+    """The category (its edition loaded with it) and its current snapshot. One query. The standings
+    (the large part) load only when read: a page served from the cache never needs them."""
     found = db.session.execute(
         db.select(Category, ResultSnapshot)
         .join(Category.edition)
         .join(ResultSnapshot, db.and_(ResultSnapshot.category_id == Category.id, ResultSnapshot.superseded.is_(False)))
         .filter(Edition.slug == edition_slug, Category.code == category_code)
-        .options(db.contains_eager(Category.edition))
+        .options(db.contains_eager(Category.edition), db.defer(ResultSnapshot.standings))
         .order_by(ResultSnapshot.id.desc())
         .limit(1)
     ).first()

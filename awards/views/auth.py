@@ -13,7 +13,7 @@ from flask_login import current_user, login_user, logout_user
 from limits import RateLimitItemPerSecond
 
 from awards.enums import Role
-from awards.extensions import db, limiter
+from awards.extensions import csrf, db, limiter
 from awards.forms import LanguageForm, LoginForm, LogoutForm
 from awards.forms.auth import ResetPasswordForm
 from awards.permissions import login_required_any, public
@@ -140,8 +140,12 @@ def logout():
 
 @bp.post("/language")
 @public
+@csrf.exempt  # the form checks the token itself when there is one to check (below)
 def set_language():
-    form = LanguageForm()
+    # Anonymous visitors' pages carry no CSRF token (so they stay the same for everyone and can be
+    # cached whole): choosing a language is all this form can do to a visitor's own session. A
+    # logged-in user's choice is saved on the account, so theirs keeps the token.
+    form = LanguageForm(meta={"csrf": current_user.is_authenticated})
     target = safe_next(form.next.data) or url_for("public.index")
     if not form.validate_on_submit():
         flash(_("Unknown language."), "error")

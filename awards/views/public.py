@@ -1,7 +1,7 @@
 """Public pages: published results and certificate verification. They read snapshots only."""
 
 from flask import (Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request,
-                   send_from_directory, url_for)
+                   send_from_directory, session, url_for)
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -24,7 +24,8 @@ _verify_limit = limiter.shared_limit(lambda: current_app.config["VERIFY_RATE_LIM
 @public
 def index():
     overview = public_results.published_overview()
-    tag = public_results.etag("index", lang(), _viewer(), *(sha for _, cats in overview for _, sha in cats))
+    tag = public_results.etag("index", lang(), _viewer(), *(
+        (e.name_sw, e.name_en, c.name_sw, c.name_en, sha) for e, cats in overview for c, sha in cats))
     return _cached(tag, lambda: render_template("public/index.html", overview=overview, verify_form=VerifyForm()))
 
 
@@ -35,8 +36,9 @@ def edition_results(edition_slug: str):
     snapshots = public_results.edition_snapshots(edition)
     if not snapshots:
         abort(404)
-    tag = public_results.etag("edition", edition.slug, lang(), edition.public_places, _viewer(),
-                              *(s.sha256 for s in snapshots.values()))
+    tag = public_results.etag("edition", edition.slug, edition.name_sw, edition.name_en, lang(),
+                              edition.public_places, _viewer(),
+                              *((s.sha256, s.category.name_sw, s.category.name_en) for s in snapshots.values()))
 
     def page():
         podiums = {cid: public_results.podium(s) for cid, s in snapshots.items()}
@@ -51,7 +53,8 @@ def edition_results(edition_slug: str):
 def category_results(edition_slug: str, category_code: str):
     category, snapshot = _published_or_404(edition_slug, category_code)
     edition = category.edition
-    tag = public_results.etag("ranking", snapshot.sha256, lang(), edition.public_places, _viewer())
+    # Everything the page shows (the publication, names, places shown, language) and who views it.
+    tag = public_results.etag("ranking", public_results.results_fragment_key(category, snapshot, lang()), _viewer())
 
     def page():
         # The results (ranking table and all) are most of the work and the same for every viewer of this
@@ -113,12 +116,23 @@ def _viewer() -> str:
     return current_user.get_id() if current_user.is_authenticated else ""
 
 
+def _same_for_every_visitor() -> bool:
+    """An anonymous visitor with nothing in the session but a chosen language, and no query string:
+    their page holds nothing of their own (no name, no form token, no message), only the language."""
+    return not current_user.is_authenticated and set(session) <= {"lang"} and not request.query_string
+
+
 def _cached(tag: str, build, *, open_data: bool = False):
     """Answer 304 to a matching If-None-Match without building the body; otherwise build it and
     send the ETag. Anonymous pages and open data may be kept by shared caches for a minute;
     a logged-in viewer's page (their name, their form tokens) only by their own browser."""
     if tag in request.if_none_match:
         response = current_app.response_class()
+    elif not open_data and _same_for_every_visitor():
+        # The whole page, shared by every such visitor (awards.cache): no database work beyond the
+        # lookup that made the tag, no template rendering. The tag names the publication, the
+        # language and the places shown, so a correction is a new entry at once.
+        response = make_response(shared_fragment(f"page:{request.path}:{tag}", build))
     else:
         response = make_response(build())
     response.set_etag(tag)

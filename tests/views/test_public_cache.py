@@ -107,8 +107,8 @@ def test_viewers_never_get_each_others_page(app, demo):
     assert names[judge] in pages[judge] and names[officer] in pages[officer]
     assert names[judge] not in pages[officer] and names[officer] not in pages[judge]
     assert not any(name in pages[""] for name in names.values())
-    assert tokens[judge] and tokens[officer] and tokens[""]
-    assert not (tokens[judge] & tokens[officer]) and not (tokens[""] & (tokens[judge] | tokens[officer]))
+    assert tokens[judge] and tokens[officer] and not tokens[""]  # an anonymous page carries no token
+    assert not (tokens[judge] & tokens[officer])
     # The shared part is the same for all three, and what is cached holds nobody's name or token.
     assert ranking_table(pages[judge]) == ranking_table(pages[officer]) == ranking_table(pages[""])
     cached = cache.get(fragment_key("en"))
@@ -153,7 +153,8 @@ def test_two_app_instances_share_the_ranking_through_redis(redis_app, demo, rank
         one = first.test_client().get(RANKING, headers=EN)
         assert one.status_code == 200 and len(rankings_built) == 1
         keys = [k.decode() for k in store.scan_iter(match=f"{prefix}*")]
-        assert keys == [prefix + fragment_key("en")]
+        # The rendered results, and the whole page an anonymous visitor gets.
+        assert sorted(keys) == sorted([prefix + fragment_key("en"), next(k for k in keys if ":page:" in k)])
         two = second.test_client().get(RANKING, headers=EN)
         assert two.status_code == 200
         assert len(rankings_built) == 1  # the second instance found the first one's table in Redis
@@ -181,3 +182,42 @@ def test_a_renamed_category_shows_at_once(client, demo, rankings_built):
     html = client.get(RANKING, headers=EN).get_data(as_text=True)
     assert "<h1>Innovation in public services (renamed)</h1>" in html
     assert len(rankings_built) == 2
+
+
+def test_anonymous_visitors_share_the_whole_page(app, client, demo, monkeypatch):
+    """Rendered once per publication and language for every anonymous visitor: no template, no
+    cookie; a logged-in viewer, a visitor with a message waiting or a query string gets their own."""
+    from awards.views import public
+
+    renders = []
+    original = public.render_template
+    monkeypatch.setattr(public, "render_template", lambda *a, **k: renders.append(a[0]) or original(*a, **k))
+    first = client.get(RANKING, headers=EN)
+    again = app.test_client().get(RANKING, headers=EN)  # another visitor, no cookie
+    assert first.status_code == again.status_code == 200
+    assert first.get_data() == again.get_data() and "Set-Cookie" not in first.headers
+    assert renders == ["public/_category_results.html", "public/category_results.html"]
+    assert app.test_client().get(RANKING, headers=SW).status_code == 200 and len(renders) == 4  # Swahili: its own
+    assert app.test_client().get(RANKING + "?x=1", headers=EN).status_code == 200 and len(renders) == 5
+
+    officer = app.test_client()
+    token = TOKEN_RE.search(officer.get("/login").get_data(as_text=True)).group(1)
+    officer.post("/login", data={"email": "afisa@mnh.example", "password": DEMO_PASSWORD, "csrf_token": token})
+    page = officer.get(RANKING, headers=EN).get_data(as_text=True)
+    assert user("afisa@mnh.example").name in page and len(renders) == 6
+
+
+def test_the_language_switch_needs_a_token_only_when_logged_in(app, client, demo):
+    """Anonymous: the choice only touches the visitor's own session. Logged in: it is saved on the
+    account, so a cross-site post without the token is refused."""
+    resp = client.post("/language", data={"lang": "en", "next": RANKING})
+    assert resp.status_code == 302 and resp.headers["Location"] == RANKING
+    assert "English" in client.get(RANKING).get_data(as_text=True)
+
+    member = app.test_client()
+    token = TOKEN_RE.search(member.get("/login").get_data(as_text=True)).group(1)
+    member.post("/login", data={"email": "afisa@mnh.example", "password": DEMO_PASSWORD, "csrf_token": token})
+    before = user("afisa@mnh.example").locale
+    assert member.post("/language", data={"lang": "en" if before == "sw" else "sw", "next": "/"}).status_code == 303
+    db.session.expire_all()
+    assert user("afisa@mnh.example").locale == before
