@@ -5,8 +5,9 @@ With AWARDS_REDIS_URL set the cache lives in Redis (keys prefixed "tuzo:", AWARD
 so every gunicorn worker and machine shares it; otherwise each process has a SimpleCache.
 
 Rules (CTFd #1584 served one user's page to another): only cache what is identical for everyone
-who may see it, never a whole page (it carries the viewer's name, session and CSRF token), and
-put in the key everything the bytes depend on. Keys name immutable things (a snapshot's sha256),
+who may see it, and put in the key everything the bytes depend on. A logged-in viewer's page
+carries their name, session and CSRF token, so only its shared parts are cached; an anonymous
+visitor's page carries none of these and is cached whole (views.public). Keys name immutable things (a snapshot's sha256),
 so a correction is a new key and nothing ever needs deleting; the timeout only bounds the size.
 A cache that fails (Redis down) is logged and skipped: the page is built as if nothing was cached.
 """

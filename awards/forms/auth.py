@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -16,8 +17,17 @@ class LogoutForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
+    """The header's language switch. Anonymous visitors' pages carry no CSRF token, so they stay the
+    same for everyone and can be cached whole (views.public): choosing a language is all this form
+    does to a visitor's own session. A logged-in user's choice is saved on the account, so theirs
+    carries the token and the form checks it."""
+
     lang = SelectField(_l("Language"), choices=[SelectChoice("sw", "Kiswahili"), SelectChoice("en", "English")])
     next = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("meta", {"csrf": current_user.is_authenticated})
+        super().__init__(*args, **kwargs)
 
 
 class ResetPasswordForm(FlaskForm):

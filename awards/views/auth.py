@@ -1,11 +1,7 @@
 import hashlib
-import math
-import time
-from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, request, session
 from flask import url_for
-from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
@@ -20,6 +16,7 @@ from awards.permissions import login_required_any, public
 from awards.services import accounts
 from awards.services.errors import DomainError, InvalidCredentials
 from awards.views._helpers import render_error
+from awards.views.errors import seconds_to_retry, too_many_requests
 
 bp = Blueprint("auth", __name__)
 
@@ -44,20 +41,13 @@ _login_limit_per_account = limiter.shared_limit(lambda: current_app.config["LOGI
 def login_throttled(exc):
     """Too many login attempts: say when to try again (in words and Retry-After); audit once per window."""
     db.session.rollback()
-    window = exc.limit.limit.get_expiry()
-    current = limiter.current_limit
-    wait = math.ceil(current.reset_at - time.time()) if current is not None else window
-    wait = min(max(1, int(wait)), window)
-    once = RateLimitItemPerSecond(1, window)
+    once = RateLimitItemPerSecond(1, exc.limit.limit.get_expiry())
     if limiter.limiter.hit(once, current_app.config.get("RATELIMIT_KEY_PREFIX", ""), "login-throttled-audit",
                            exc.limit.scope, exc.limit.key_func()):
         accounts.login_throttled(_typed_email(), exc.limit.scope)
         db.session.commit()
-    message = _("Too many login attempts. Try again in %(time)s.",
-                time=format_timedelta(timedelta(seconds=wait), granularity="second"))
-    response = make_response(render_template("errors/error.html", code=429, message=message), 429)
-    response.headers["Retry-After"] = str(wait)
-    return response
+    return too_many_requests(lambda when: _("Too many login attempts. Try again in %(time)s.", time=when),
+                             seconds_to_retry(exc))
 
 
 def start_session() -> None:
@@ -140,12 +130,9 @@ def logout():
 
 @bp.post("/language")
 @public
-@csrf.exempt  # the form checks the token itself when there is one to check (below)
+@csrf.exempt  # the form checks the token itself when there is one (forms.auth.LanguageForm)
 def set_language():
-    # Anonymous visitors' pages carry no CSRF token (so they stay the same for everyone and can be
-    # cached whole): choosing a language is all this form can do to a visitor's own session. A
-    # logged-in user's choice is saved on the account, so theirs keeps the token.
-    form = LanguageForm(meta={"csrf": current_user.is_authenticated})
+    form = LanguageForm()  # checks a CSRF token when the user is logged in (see the form)
     target = safe_next(form.next.data) or url_for("public.index")
     if not form.validate_on_submit():
         flash(_("Unknown language."), "error")

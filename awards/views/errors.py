@@ -2,6 +2,7 @@
 
 import math
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 
@@ -103,21 +104,32 @@ def domain_error(exc):
     return _render(exc.status, str(exc.message))
 
 
-@bp.app_errorhandler(RateLimitExceeded)
-def rate_limited(exc):
-    """Too many certificate lookups from one address: say when to try again, in words and in Retry-After."""
-    db.session.rollback()
+def seconds_to_retry(exc: RateLimitExceeded) -> int:
+    """When the limit lets the client in again: at least a second, never longer than its window."""
+    window = exc.limit.limit.get_expiry()
     current = limiter.current_limit
-    wait = math.ceil(current.reset_at - time.time()) if current is not None else exc.limit.limit.get_expiry()
-    wait = min(max(1, int(wait)), exc.limit.limit.get_expiry())  # never longer than the window
-    message = _("Too many certificate checks from your connection. Try again in %(time)s.",
-                time=format_timedelta(timedelta(seconds=wait), granularity="second"))
+    wait = math.ceil(current.reset_at - time.time()) if current is not None else window
+    return min(max(1, int(wait)), window)
+
+
+def too_many_requests(message_for: Callable[[str], str], wait: int):
+    """A 429 that says when to try again, in words (``message_for(time)``) and in Retry-After."""
+    message = message_for(format_timedelta(timedelta(seconds=wait), granularity="second"))
     if request.accept_mimetypes.best == "application/json":
         response = make_response({"error": message}, 429)
     else:
         response = make_response(_render(429, message))
     response.headers["Retry-After"] = str(wait)
     return response
+
+
+@bp.app_errorhandler(RateLimitExceeded)
+def rate_limited(exc):
+    """Too many certificate lookups from one address (logins have their own handler in views.auth)."""
+    db.session.rollback()
+    return too_many_requests(
+        lambda when: _("Too many certificate checks from your connection. Try again in %(time)s.", time=when),
+        seconds_to_retry(exc))
 
 
 @bp.app_errorhandler(RequestEntityTooLarge)

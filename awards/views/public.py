@@ -58,8 +58,8 @@ def category_results(edition_slug: str, category_code: str):
 
     def page():
         # The results (ranking table and all) are most of the work and the same for every viewer of this
-        # publication in this language: cached and shared across workers (awards.cache). The page
-        # around them (header, the viewer's name, session, form tokens) is rendered per request.
+        # publication in this language: cached and shared across workers (awards.cache). For a
+        # logged-in viewer the page around them (their name, form tokens) is rendered per request.
         content = shared_fragment(
             public_results.results_fragment_key(category, snapshot, lang()),
             lambda: render_template("public/_category_results.html", category=category, snapshot=snapshot,

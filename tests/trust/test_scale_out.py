@@ -11,8 +11,6 @@ import json
 import re
 import secrets
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CSRF_RE, DEMO_PASSWORD
-from tests.e2e.conftest import _flask, _free_port, _healthy, _server_env
-from tests.trust.test_durability import _scratch_database
+from tests.e2e.conftest import _flask, _server_env
+from tests.trust.test_durability import Server, _scratch_database
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS = "redis://127.0.0.1:6379/0"
@@ -72,24 +70,14 @@ def two_servers(tmp_path):
     })
     for command in ("init", "demo"):
         subprocess.run(_flask("awards", command), cwd=ROOT, env=env, check=True, capture_output=True, timeout=180)
-    servers = []
+    servers = [Server(env, tmp_path / f"server-{name}.log") for name in ("a", "b")]
     try:
-        for name in ("a", "b"):
-            port = _free_port()
-            with (tmp_path / f"server-{name}.log").open("w") as log:
-                proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}",
-                                         "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-            servers.append((proc, f"http://127.0.0.1:{port}"))
-        deadline = time.monotonic() + 30
-        while not all(_healthy(base + "/healthz") for _, base in servers):
-            assert time.monotonic() < deadline and all(p.poll() is None for p, _ in servers), \
-                "a server did not start:\n" + "\n".join(p.read_text() for p in tmp_path.glob("server-*.log"))
-            time.sleep(0.2)
-        yield [base for _, base in servers]
+        for server in servers:
+            server.start()
+        yield [server.base for server in servers]
     finally:
-        for proc, _ in servers:
-            proc.terminate()
-            proc.wait(timeout=15)
+        for server in servers:
+            server.kill()
 
 
 def test_two_servers_share_sessions_scores_and_login_limits(two_servers):

@@ -2,7 +2,6 @@
 once, no viewer ever gets another viewer's page, and app instances share it through Redis."""
 
 import json
-import re
 import uuid
 
 import pytest
@@ -13,14 +12,20 @@ from awards.enums import ScorecardStatus
 from awards.extensions import cache, db
 from awards.models import Assignment, Entry, ResultSnapshot, Scorecard
 from awards.services import judging, public_results, results
-from tests.conftest import DEMO_PASSWORD, IsolatedClient, _config, user
+from tests.conftest import CSRF_RE, AuthActions, IsolatedClient, _config, user
 
 EN = {"Accept-Language": "en"}
 SW = {"Accept-Language": "sw"}
 RANKING = "/results/psw-2026/innovation"
 ORGANISER = "mratibu@tuzo.example"
 REDIS_URL = "redis://127.0.0.1:6379/0"
-TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def logged_in(app, email: str):
+    """A browser of its own (its own cookies), logged in as ``email``."""
+    client = app.test_client()
+    assert AuthActions(client).login(email).status_code == 302
+    return client
 
 
 @pytest.fixture
@@ -96,14 +101,11 @@ def test_viewers_never_get_each_others_page(app, demo):
     anonymous = app.test_client()
     pages = {}
     for email in (judge, officer):
-        client = app.test_client()
-        token = TOKEN_RE.search(client.get("/login").get_data(as_text=True)).group(1)
-        assert client.post("/login", data={"email": email, "password": DEMO_PASSWORD,
-                                           "csrf_token": token}).status_code == 302
+        client = logged_in(app, email)
         pages[email] = client.get(RANKING, headers=EN).get_data(as_text=True)
     pages[""] = anonymous.get(RANKING, headers=EN).get_data(as_text=True)
     names = {email: user(email).name for email in (judge, officer)}
-    tokens = {who: set(TOKEN_RE.findall(html)) for who, html in pages.items()}
+    tokens = {who: set(CSRF_RE.findall(html)) for who, html in pages.items()}
     assert names[judge] in pages[judge] and names[officer] in pages[officer]
     assert names[judge] not in pages[officer] and names[officer] not in pages[judge]
     assert not any(name in pages[""] for name in names.values())
@@ -200,9 +202,7 @@ def test_anonymous_visitors_share_the_whole_page(app, client, demo, monkeypatch)
     assert app.test_client().get(RANKING, headers=SW).status_code == 200 and len(renders) == 4  # Swahili: its own
     assert app.test_client().get(RANKING + "?x=1", headers=EN).status_code == 200 and len(renders) == 5
 
-    officer = app.test_client()
-    token = TOKEN_RE.search(officer.get("/login").get_data(as_text=True)).group(1)
-    officer.post("/login", data={"email": "afisa@mnh.example", "password": DEMO_PASSWORD, "csrf_token": token})
+    officer = logged_in(app, "afisa@mnh.example")
     page = officer.get(RANKING, headers=EN).get_data(as_text=True)
     assert user("afisa@mnh.example").name in page and len(renders) == 6
 
@@ -214,9 +214,7 @@ def test_the_language_switch_needs_a_token_only_when_logged_in(app, client, demo
     assert resp.status_code == 302 and resp.headers["Location"] == RANKING
     assert "English" in client.get(RANKING).get_data(as_text=True)
 
-    member = app.test_client()
-    token = TOKEN_RE.search(member.get("/login").get_data(as_text=True)).group(1)
-    member.post("/login", data={"email": "afisa@mnh.example", "password": DEMO_PASSWORD, "csrf_token": token})
+    member = logged_in(app, "afisa@mnh.example")
     before = user("afisa@mnh.example").locale
     assert member.post("/language", data={"lang": "en" if before == "sw" else "sw", "next": "/"}).status_code == 303
     db.session.expire_all()
