@@ -35,7 +35,7 @@ system-deps:
 	for cp in $(SYSTEM_COMMANDS); do \
 	  command -v $${cp%%:*} >/dev/null || missing="$$missing $${cp#*:}"; done; \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 $$missing; \
 	  else echo "Missing system packages:$$missing. Install them with: sudo apt-get install$$missing"; exit 1; fi; \
 	fi
 
@@ -47,7 +47,7 @@ translations: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.*' --no-location --sort-output \
 	  --project Tuzo -o awards/translations/messages.pot .
-	$(BIN)/pybabel update -i awards/translations/messages.pot -d awards/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i awards/translations/messages.pot -d awards/translations --no-fuzzy-matching --ignore-obsolete
 
 # A random secret for this machine's demo server, kept in instance/ (never committed).
 instance/config.py:

@@ -1,8 +1,10 @@
 """The application factory: config, extensions, blueprints, CLI, errors. No I/O here."""
 
+import functools
 import os
 from pathlib import Path
 
+from babel import Locale
 from flask import Flask, abort, has_request_context, request, session
 from flask_login import current_user
 
@@ -79,6 +81,16 @@ def _check_secret(app: Flask) -> None:
 
 
 def _select_locale():
+    return _parsed_locale(_select_language())
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_locale(language: str) -> Locale:
+    """Flask-Babel parses a language code into a Locale on every request unless given one."""
+    return Locale.parse(language)
+
+
+def _select_language() -> str:
     if not has_request_context():
         return "en"  # the CLI speaks English, like its --help
     langs = current_app_languages()
@@ -180,7 +192,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from awards.i18n import lang, localized, method_label, stage_label
+    from awards.i18n import lang, localized, method_label, stage_label, template_filters
+
+    app.jinja_env.filters.update(template_filters())  # |day, |moment, |number, |score, |filesize
 
     @app.before_request
     def enforce_access():

@@ -3,6 +3,7 @@
 Each command commits once at the end, like a request; a failure rolls everything back.
 """
 
+import sys
 from datetime import date
 
 import click
@@ -111,12 +112,23 @@ def _report_import(result, noun: str) -> None:
     click.echo(f"{noun}: {result.created} created, {result.skipped} unchanged ({result.rows} rows).")
 
 
+def _import(service, file, label: str):
+    """Run an import with a progress bar over the file's rows (on stderr: stdout keeps the results)."""
+    data = file.read(csv_imports.MAX_BYTES + 1)
+    with click.progressbar(length=0, label=label, show_pos=True, file=sys.stderr) as bar:
+        def progress(done, total):
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        return service(data, progress=progress)
+
+
 @awards_cli.command("import-institutions")
 @click.argument("file", type=click.File("rb"))
 def import_institutions_command(file):
     """Import institutions from a CSV file: acronym,name,type,parent (all or nothing)."""
     try:
-        result = csv_imports.import_institutions(file.read(csv_imports.MAX_BYTES + 1))
+        result = _import(csv_imports.import_institutions, file, "Institutions")
     except DomainError as exc:
         _fail(exc)
     _report_import(result, "Institutions")
@@ -130,7 +142,7 @@ def import_institutions_command(file):
 def import_judges_command(file, passwords_out):
     """Import judges from a CSV file: email,name,institution,specialities (all or nothing)."""
     try:
-        result = csv_imports.import_judges(file.read(csv_imports.MAX_BYTES + 1))
+        result = _import(csv_imports.import_judges, file, "Judges")
     except DomainError as exc:
         _fail(exc)
     _report_import(result, "Judges")
@@ -276,3 +288,69 @@ def restore_command(file, force):
     for name, count in sorted(summary.tables.items()):
         click.echo(f"  {name:<32} {count:>8} rows")
     click.echo(f"{summary.files} evidence files restored; row counts and file hashes verified.")
+
+
+@awards_cli.command("export")
+@click.option("--edition", "slug", default=None, help="The edition's short name, e.g. psw-2026 (results and scores).")
+@click.option("--category", "code", default=None,
+              help="One category's code, e.g. innovation (default: every category of the edition).")
+@click.option("--what", type=click.Choice(["results", "scores", "audit"]), required=True,
+              help="results and scores: one file per category; audit: the whole audit trail in one file.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), required=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, writable=True),
+              help="Folder for the files, named as the console's downloads (created if missing).")
+@click.option("--lang", type=click.Choice(["sw", "en"]), default=None,
+              help="Language of the column names and texts (default: BABEL_DEFAULT_LOCALE).")
+def export_command(slug, code, what, fmt, out_dir, lang):
+    """Write what the console exports (results, score matrix, audit trail) as CSV or XLSX files."""
+    import time
+    from pathlib import Path
+
+    from flask import current_app
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from awards.services import exports
+
+    if what == "audit":
+        if slug or code:
+            raise click.UsageError("--what audit exports the whole audit trail: leave out --edition and --category.")
+        categories = []
+    else:
+        if not slug:
+            raise click.UsageError(f"--what {what} needs --edition.")
+        edition = _edition(slug)
+        categories = list(edition.categories)
+        if code is not None:
+            categories = [c for c in categories if c.code == code]
+            if not categories:
+                known = ", ".join(c.code for c in edition.categories) or "none"
+                raise click.ClickException(f"No category {code!r} in edition {slug} (its categories: {known}).")
+        if not categories:
+            raise click.ClickException(f"Edition {slug} has no categories: nothing to export.")
+    started = time.perf_counter()
+    made = []  # (name, body, rows): every file is made before any is written
+    labels = {"results": "Results", "scores": "Scores", "audit": "Audit log"}
+    with force_locale(lang or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        try:
+            with click.progressbar(length=max(len(categories), 1), label=labels[what], show_pos=True,
+                                   file=sys.stderr) as bar:
+                if what == "audit":
+                    header, rows = exports.audit_table()
+                    made.append(("audit-log", exports.render(header, rows, fmt, _("Audit log")), len(rows)))
+                    bar.update(1)
+                for category in categories:
+                    name, header, rows, title = exports.category_export(category, what)
+                    made.append((name, exports.render(header, rows, fmt, title), len(rows)))
+                    bar.update(1)
+        except DomainError as exc:
+            _fail(exc)
+    directory = Path(out_dir)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        written = [exports.write_file(directory, name, fmt, body, rows) for name, body, rows in made]
+    except OSError as exc:
+        raise click.ClickException(f"Could not write to {out_dir}: {exc}") from None
+    for file in written:
+        click.echo(f"{file.path}: {file.rows} rows, {file.bytes} bytes")
+    click.echo(f"{len(written)} file(s) written in {time.perf_counter() - started:.1f} s.")

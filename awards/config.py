@@ -14,6 +14,12 @@ class Defaults:
     LANGUAGES = ("sw", "en")
     # Werkzeug's default scrypt (N=2**15) is below OWASP ASVS 5.0 Appendix C; N=2**17 meets it.
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
+    # Passwords Tuzo generates itself (an imported judge's initial password: 128 random bits, shown
+    # once) need no key stretching, which protects guessable human passwords: 2**128 guesses are out
+    # of reach at any hash speed (NIST SP 800-63B 5.1.2.2: look-up secrets of 112 bits or more). With
+    # scrypt each took 0.6 s, so importing 200 judges outlasted the request timeout. A password the
+    # user sets is always hashed with PASSWORD_HASH_METHOD.
+    GENERATED_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
@@ -38,5 +44,9 @@ class Defaults:
     # Serving over HTTPS (AWARDS_HTTPS=1): Secure "__Host-" session cookie and https URLs. Off by
     # default so `make run` on http://127.0.0.1:5000 works. HSTS is sent on every HTTPS request.
     HTTPS = False
+    # The public ranking page asks the database which publication is current; each server process
+    # keeps the answer this many seconds (0: ask on every request). A new publication or correction
+    # shows on every server within this time; browsers and proxies may keep a page 60 s anyway.
+    PUBLIC_LOOKUP_SECONDS = 1.0
     # Behind a reverse proxy (nginx) that sets X-Forwarded-For and X-Forwarded-Proto: AWARDS_PROXY_FIX=1.
     PROXY_FIX = False

@@ -7,14 +7,17 @@ adds certificates directly until the edition has ``--certificates`` current ones
 published innovation snapshot, each with the demo's five certificates: a bench may set up data
 directly), then measures in the same run:
 
-  (a) the single path: ``render_certificate_pdf`` for ``--sample`` certificates, extrapolated
-      per certificate;
-  (b) the batch path: ``issue_edition`` for all of them (renders in chunks of ``--chunk``, splits
-      each render into one PDF per certificate, writes the combined PDF and the manifest).
+  (a) the single path: ``render_certificate_pdf`` (one full WeasyPrint render of one certificate)
+      for ``--sample`` certificates, half before (b) and half after, per certificate;
+  (b) the batch path: ``issue_edition`` for all of them (renders in chunks of ``--chunk``, the
+      certificates' shared background laid out once, each chunk cut into one PDF per certificate,
+      then the combined PDF and the manifest), per certificate.
 
-It prints figures and ratios, never asserts. Timings are taken without tracemalloc (which slows
-Python code); a second pass under tracemalloc gives the peak of Python allocations. ru_maxrss is
-the process's peak resident memory so far (monotonic), read after each phase.
+Both are timed in wall time and in this process's CPU time; the CPU figures are the steadier when
+other work shares the machine. It prints figures and ratios, never asserts. Timings are taken
+without tracemalloc (which slows Python code); a second pass under tracemalloc gives the peak of
+Python allocations. ru_maxrss is the process's peak resident memory so far (monotonic), read after
+each phase.
 """
 
 from __future__ import annotations
@@ -41,6 +44,19 @@ def _config(url: str, upload_dir: str) -> dict:
         "SERVER_NAME": "tuzo.bench",
         "UPLOAD_DIR": upload_dir,
     }
+
+
+class Clock:
+    """Wall and CPU time (this process) since the last lap."""
+
+    def __init__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def lap(self) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        laps = wall - self.wall, cpu - self.cpu
+        self.wall, self.cpu = wall, cpu
+        return laps
 
 
 def _maxrss_mb() -> float:
@@ -121,25 +137,27 @@ def main(argv: list[str] | None = None) -> int:
                                                        verify_url_for=verify_url_for, verify_form_url=verify_form_url)
 
             single(certs[:1])  # warm up: templates compiled, fonts found, modules imported
-            start = time.perf_counter()
-            single_pdfs = single(sample)
-            single_seconds = time.perf_counter() - start
+            # (a) is timed in two halves, before and after (b), so that a change of load on a shared
+            # machine during the run weighs on both paths alike.
+            first, second = sample[: len(sample) // 2], sample[len(sample) // 2:]
+            clock = Clock()
+            single_pdfs = single(first)
+            wall_a, cpu_a = clock.lap()
             rss_single = _maxrss_mb()
-
-            start = time.perf_counter()
             result = batch(tmp / "out")
-            batch_seconds = time.perf_counter() - start
+            wall_b, cpu_b = clock.lap()
             rss_batch = _maxrss_mb()
+            single_pdfs += single(second)
+            wall, cpu = clock.lap()
+            wall_a, cpu_a = wall_a + wall, cpu_a + cpu
 
             # Where the batch time goes, on one chunk.
             chunk = certs[: arguments.chunk]
-            start = time.perf_counter()
-            combined, ranges = certificate_batch.render_batch(chunk, verify_url_for=verify_url_for,
-                                                              verify_form_url=verify_form_url)
-            render_chunk = time.perf_counter() - start
-            start = time.perf_counter()
-            parts = certificate_batch.split_pdf(combined, ranges)
-            split_chunk = time.perf_counter() - start
+            rendered = certificate_batch.render_batch(chunk, verify_url_for=verify_url_for,
+                                                      verify_form_url=verify_form_url)
+            wall_render, cpu_render = clock.lap()
+            parts = rendered.split()
+            wall_split, cpu_split = clock.lap()
 
             # Memory pass under tracemalloc (slower; not timed): the batch path's peak is one chunk's
             # render and split, or the final merge (from the files on disk when a run resumes: the worst case).
@@ -147,31 +165,29 @@ def main(argv: list[str] | None = None) -> int:
             single(sample[:5])
             single_peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.reset_peak()
-            certificate_batch.split_pdf(*certificate_batch.render_batch(
-                chunk, verify_url_for=verify_url_for, verify_form_url=verify_form_url))
+            certificate_batch.render_batch(chunk, verify_url_for=verify_url_for,
+                                           verify_form_url=verify_form_url).split()
             chunk_peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.reset_peak()
             certificate_batch._merge([tmp / "out" / f"{c.serial}.pdf" for c in certs])
             merge_peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
 
-        per_single = single_seconds / len(sample)
-        per_batch = batch_seconds / result.total
+        n_a, n_b = len(sample), result.total
         combined_size = result.combined.stat().st_size
         single_size = sum(len(p) for p in single_pdfs) / len(single_pdfs)
         split_size = sum(len(p) for p in parts) / len(parts)
         print()
-        print(f"{'path':<34} {'s / certificate':>16} {'total s':>9}")
-        print(f"{'(a) one render per certificate':<34} {per_single:16.4f} {single_seconds:9.2f}"
-              f"   ({len(sample)} rendered; x{count} extrapolated = {per_single * count:.1f} s)")
-        print(f"{'(b) batch: render + split + files':<34} {per_batch:16.4f} {batch_seconds:9.2f}"
-              f"   ({len(result.issued)} issued, {len(result.skipped)} skipped)")
-        print(f"ratio (a) / (b) per certificate: {per_single / per_batch:.1f}x")
-        print(f"one chunk of {len(chunk)}: render {render_chunk:.2f} s ({render_chunk / len(chunk):.4f} s each), "
-              f"split {split_chunk:.2f} s ({split_chunk / len(chunk):.4f} s each)")
-        per_page = render_chunk / len(chunk)
-        print(f"fixed cost of one render (single minus a batch page): {per_single - per_page:.4f} s; "
-              f"so batching can at most reach (a) / page render = {per_single / per_page:.1f}x on one core")
+        print(f"{'path':<36} {'ms / certificate':>17} {'total s':>9}")
+        print(f"{'':<36} {'wall':>8} {'CPU':>8} {'wall':>9}")
+        print(f"{'(a) one render per certificate':<36} {wall_a / n_a * 1e3:8.1f} {cpu_a / n_a * 1e3:8.1f} {wall_a:9.2f}"
+              f"   ({n_a} rendered; x{count} extrapolated = {wall_a / n_a * count:.1f} s)")
+        print(f"{'(b) batch: render + split + files':<36} {wall_b / n_b * 1e3:8.1f} {cpu_b / n_b * 1e3:8.1f} {wall_b:9.2f}"
+              f"   ({len(result.issued)} issued, {len(result.skipped)} skipped, combined PDF and manifest)")
+        print(f"ratio (a) / (b) per certificate: wall {wall_a / n_a / (wall_b / n_b):.1f}x, "
+              f"CPU {cpu_a / n_a / (cpu_b / n_b):.1f}x (CPU time is the steadier on a shared machine)")
+        print(f"one chunk of {len(chunk)}: render {cpu_render / len(chunk) * 1e3:.1f} ms CPU each "
+              f"(background laid out once per call), split into one PDF each {cpu_split / len(chunk) * 1e3:.2f} ms CPU each")
         print(f"PDF size: single {single_size / 1024:.0f} KiB, split from batch {split_size / 1024:.0f} KiB, "
               f"combined of {result.total} {combined_size / 1024 / 1024:.1f} MiB")
         print(f"tracemalloc peak (Python allocations): single render {single_peak / 2**20:.1f} MiB, "

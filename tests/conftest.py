@@ -76,6 +76,8 @@ def _config(url: str) -> dict:
         "VERIFY_RATE_LIMIT": "1000 per minute",
         # Many logins per test; tests/trust/test_auth_rate_limit.py checks the real limit.
         "LOGIN_RATE_LIMIT": "1000 per second",
+        # Tests publish and look at once; tests/views/test_public_cache.py checks the production memo.
+        "PUBLIC_LOOKUP_SECONDS": 0,
     }
 
 

@@ -19,6 +19,7 @@ def test_import_commands_print_counts_and_are_idempotent(runner, tmp_path):
     result = runner.invoke(args=["awards", "import-institutions", str(inst)])
     assert result.exit_code == 0, result.output
     assert "Institutions: 200 created, 0 unchanged (200 rows)." in result.output
+    assert result.stderr.startswith("Institutions\n")  # the progress bar (its label only, without a terminal)
     result = runner.invoke(args=["awards", "import-judges", str(judges), "--passwords-out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Judges: 30 created, 0 unchanged (30 rows)." in result.output

@@ -1,22 +1,23 @@
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from awards.forms.base import BaseForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(BaseForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")),
                                                         Length(max=128)])
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(BaseForm):
     pass
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(BaseForm):
     """The header's language switch. Anonymous visitors' pages carry no CSRF token, so they stay the
     same for everyone and can be cached whole (views.public): choosing a language is all this form
     does to a visitor's own session. A logged-in user's choice is saved on the account, so theirs
@@ -30,7 +31,7 @@ class LanguageForm(FlaskForm):
         super().__init__(*args, **kwargs)
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     # Length and common-password rules are the service's (accounts.check_password_rules).
     password = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))])
     confirm = PasswordField(_l("New password again"), validators=[
@@ -38,5 +39,5 @@ class ResetPasswordForm(FlaskForm):
         EqualTo("password", _l("The two passwords are not the same."))])
 
 
-class UserActionForm(FlaskForm):
+class UserActionForm(BaseForm):
     """Disable, enable or issue a reset link: a button with its CSRF token."""

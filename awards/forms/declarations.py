@@ -1,13 +1,14 @@
 """Forms for a judge's declaration of interests and an organiser's reopening of a scorecard."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from awards.forms.base import BaseForm
 
-class DeclareConflictForm(FlaskForm):
+
+class DeclareConflictForm(BaseForm):
     institution = SelectField(_l("Institution"), coerce=int, validate_choice=True,
                               validators=[InputRequired(_l("Choose the institution."))])
     reason = TextAreaField(
@@ -20,7 +21,7 @@ class DeclareConflictForm(FlaskForm):
         return self
 
 
-class SignDeclarationForm(FlaskForm):
+class SignDeclarationForm(BaseForm):
     confirmed = BooleanField(
         _l("I declare that the conflicts listed above are all the interests I have in the institutions taking "
            "part, and I will keep the entries, the scores and the deliberations confidential."),
@@ -30,7 +31,7 @@ class SignDeclarationForm(FlaskForm):
                               validators=[DataRequired(_l("Type your full name.")), Length(max=200)])
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(BaseForm):
     reason = TextAreaField(
         _l("Reason for reopening (the judge will read it)"),
         validators=[DataRequired(_l("Write the reason for reopening.")), Length(min=10, max=2000)],

@@ -7,12 +7,12 @@ the texts typed so far: attaching a file never loses a paragraph.
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from awards.forms.base import BaseForm
 from awards.i18n import localized
 from awards.services.errors import InvalidInput
 
@@ -24,7 +24,7 @@ class EntryDetails:
     innovation_name = StringField(_l("Name of the innovation"), validators=[Optional(), Length(max=200)])
 
 
-class NewEntryForm(EntryDetails, FlaskForm):
+class NewEntryForm(EntryDetails, BaseForm):
     category = SelectField(_l("Category"), coerce=int, validators=[InputRequired(_l("Choose a category."))])
 
     def set_categories(self, categories) -> "NewEntryForm":
@@ -32,7 +32,7 @@ class NewEntryForm(EntryDetails, FlaskForm):
         return self
 
 
-class EntryForm(EntryDetails, FlaskForm):
+class EntryForm(EntryDetails, BaseForm):
     criteria: list = []
 
     def narrative_fields(self):

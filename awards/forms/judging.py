@@ -3,23 +3,25 @@
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SubmitField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
+from awards.forms.base import BaseForm
 from awards.i18n import lang as current_lang
 from awards.i18n import localized
 from awards.services.editions import levels_for, plain
 from awards.services.errors import InvalidInput
 
 
-class ScorecardForm(FlaskForm):
+class ScorecardForm(BaseForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)])
     comment = TextAreaField(_l("Overall comment"), validators=[Optional(), Length(max=5000)])
     save = SubmitField(_l("Save draft"))
     submit = SubmitField(_l("Submit scorecard"))
+    # Needed for Submit only (checked by the view: Save draft and the autosave need no confirmation).
+    confirm = BooleanField(_l("I have checked these scores. Once submitted, I cannot change them."))
 
     criteria: list = []
 

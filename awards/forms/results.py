@@ -1,17 +1,18 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from awards.forms.base import BaseForm
 
-class PublishForm(FlaskForm):
+
+class PublishForm(BaseForm):
     confirm = BooleanField(
         _l("I have checked the ranking. Publish it now; after this, a change needs a correction."),
         validators=[DataRequired(_l("Tick the box to confirm that you want to publish."))],
     )
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(BaseForm):
     class Meta:
         csrf = False  # a read-only lookup by GET
 
@@ -20,7 +21,7 @@ class VerifyForm(FlaskForm):
                                      Length(max=64)])
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(BaseForm):
     reason = TextAreaField(
         _l("Reason for the correction (shown on the public page)"),
         validators=[DataRequired(_l("Write the reason for the correction.")), Length(min=10, max=2000)],
@@ -31,7 +32,7 @@ class CorrectionForm(FlaskForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(BaseForm):
     class Meta:
         csrf = False  # a read-only search by GET
 

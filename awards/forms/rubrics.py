@@ -1,19 +1,19 @@
 """The organiser's rubric forms: upload a rubric file, and edit one category's criteria (built from it)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DecimalField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from awards.forms.base import BaseForm
 from awards.services.editions import levels_for, plain
 
 
-class RubricUploadForm(FlaskForm):
+class RubricUploadForm(BaseForm):
     rubric_file = FileField(_l("Rubric file (TOML)"), validators=[FileRequired(_l("Choose a TOML file to upload."))])
 
 
-class CategoryRubricForm(FlaskForm):
+class CategoryRubricForm(BaseForm):
     save = SubmitField(_l("Save the rubric"))
 
     criteria: list = []

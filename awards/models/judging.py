@@ -20,7 +20,9 @@ class Assignment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     judge_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entries.id"))
+    # Indexed: a category's scorecards are reached from its entries (the unique pair below starts
+    # with the judge, so it cannot serve a lookup by entry).
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entries.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     judge: Mapped[User] = relationship()

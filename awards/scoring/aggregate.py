@@ -38,16 +38,20 @@ SQRT_DIGITS = 40
 Aggregation = Callable[[Sequence[Fraction], int], Fraction]
 
 
-def _mean(ordered: Sequence[Fraction], trim: int) -> Fraction:
-    return sum(ordered, Fraction(0)) / len(ordered)
+# The methods also work on ints (an exact Fraction comes out): a caller whose values share one
+# denominator may aggregate the numerators and divide once (see ranking.compute_standings).
 
 
-def _median(ordered: Sequence[Fraction], trim: int) -> Fraction:
+def _mean(ordered: Sequence[Fraction | int], trim: int) -> Fraction:
+    return Fraction(sum(ordered), len(ordered))
+
+
+def _median(ordered: Sequence[Fraction | int], trim: int) -> Fraction:
     middle = len(ordered) // 2
     if len(ordered) % 2:
-        return ordered[middle]
+        return Fraction(ordered[middle])
     # Even count: the mean of the two middle values, exactly (no "lower median" convention).
-    return (ordered[middle - 1] + ordered[middle]) / 2
+    return Fraction(ordered[middle - 1] + ordered[middle], 2)
 
 
 def _trimmed_mean(ordered: Sequence[Fraction], trim: int) -> Fraction:
@@ -70,6 +74,8 @@ AGGREGATIONS: dict[str, Aggregation] = {
 
 def _as_fraction(value: object) -> Fraction:
     """Exact conversion; floats are refused because they are already rounded in binary."""
+    if type(value) is Fraction:
+        return value
     if isinstance(value, (float, bool)):
         raise TypeError(f"Scores must be Fraction, Decimal or int, not {type(value).__name__}")
     if isinstance(value, Decimal):
@@ -103,7 +109,11 @@ def aggregate(values: Iterable[Fraction | Decimal | int], *, method: str = "mean
         raise TypeError(f"trim must be an int, not {type(trim).__name__}")
     if trim < 0:
         raise ScoringError(f"Trim {trim} is negative")
-    ordered = sorted(_as_fraction(value) for value in values)
+    values = list(values)
+    if all(type(value) is int for value in values):
+        ordered = sorted(values)  # plain ints are exact already; the methods return Fractions
+    else:
+        ordered = sorted(_as_fraction(value) for value in values)
     if not ordered:
         raise ScoringError("There are no scores to aggregate")
     return method_function(ordered, trim)
@@ -128,7 +138,7 @@ def to_decimal(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
         whole += 1
     # A negative value that rounds to zero shows as 0.00, not -0.00.
     sign = 1 if exact < 0 and whole else 0
-    digits = tuple(int(digit) for digit in str(whole))
+    digits = tuple(map(int, str(whole)))
     return Decimal((sign, digits, -places))
 
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
 from awards.scoring.aggregate import AGGREGATIONS, aggregate, as_fraction, standard_deviation
-from awards.scoring.rubric import RubricSpec, ScoringError, SheetInput, weighted_total
+from awards.scoring.rubric import RubricSpec, ScoringError, SheetInput, card_points, criterion_mean
 
 __all__ = [
     "CRITERION_TIE_BREAK_PREFIX",
@@ -253,10 +253,18 @@ def rank(scores: Mapping[Hashable, Fraction | Decimal | int], *, descending: boo
 
 @dataclass(frozen=True)
 class SheetTable:
-    """A checked batch of scorecards: every card totalled, no judge twice on one entry."""
+    """A checked batch of scorecards: every card totalled, no judge twice on one entry.
+
+    ``points`` and ``steps`` are the same cards in integers (see :func:`awards.scoring.rubric.card_points`):
+    a total is ``points / denominator`` with one denominator for the rubric, so totals can be compared
+    and aggregated without Fraction arithmetic per card.
+    """
 
     totals: dict[str, dict[str, Fraction]]  # entry -> judge -> weighted total
     scores: dict[str, dict[str, dict[str, Decimal]]]  # entry -> judge -> code -> raw score
+    points: dict[str, dict[str, int]] = field(default_factory=dict)  # entry -> judge -> total * denominator
+    steps: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)  # steps per criterion, rubric order
+    denominator: int = 1
 
     def judges(self) -> tuple[str, ...]:
         return tuple(sorted({judge for by_judge in self.totals.values() for judge in by_judge}))
@@ -273,6 +281,9 @@ def collect_sheets(
     known_entries = None if entries is None else set(entries)
     totals: dict[str, dict[str, Fraction]] = defaultdict(dict)
     scores: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(dict)
+    points: dict[str, dict[str, int]] = defaultdict(dict)
+    steps: dict[str, dict[str, tuple[int, ...]]] = defaultdict(dict)
+    denominator = 1
     for sheet in sorted(sheets, key=lambda sheet: (str(sheet.entry), str(sheet.judge))):
         if known_entries is not None and sheet.entry not in known_entries:
             raise ScoringError(
@@ -289,11 +300,15 @@ def collect_sheets(
             )
         try:
             card = sheet.score_map()
-            totals[sheet.entry][sheet.judge] = weighted_total(rubric, card)
+            card_steps, card_total, denominator = card_points(rubric, card)
         except ScoringError as error:
             raise error.about(entry=sheet.entry, judge=sheet.judge) from error
+        totals[sheet.entry][sheet.judge] = Fraction(card_total, denominator)
+        points[sheet.entry][sheet.judge] = card_total
+        steps[sheet.entry][sheet.judge] = card_steps
         scores[sheet.entry][sheet.judge] = card
-    return SheetTable(totals=dict(totals), scores=dict(scores))
+    return SheetTable(totals=dict(totals), scores=dict(scores), points=dict(points), steps=dict(steps),
+                      denominator=denominator)
 
 
 def normalised_totals(totals: Mapping[str, Mapping[str, Fraction]]) -> dict[str, dict[str, Fraction]]:
@@ -357,12 +372,8 @@ def compute_standings(
 
     table = collect_sheets(rubric, sheets, entries=known_entries)
     totals = table.totals
-    raw_scores: dict[str, dict[str, list[Fraction]]] = {
-        entry: {code: [Fraction(card[code]) for card in cards.values()] for code in rubric.codes}
-        for entry, cards in table.scores.items()
-    }
     # First places are about each judge's order, which a judge's z-scores keep, so raw totals do.
-    first_places = _count_first_places(totals)
+    first_places = _count_first_places(table.points)
     if settings.normalise:
         totals = normalised_totals(totals)
 
@@ -376,11 +387,14 @@ def compute_standings(
                 UnrankedRow(entry=entry, reason=BELOW_QUORUM, sheets=len(judge_totals), required=required)
             )
             continue
+        cards = table.steps[entry].values()
+        step_sums = [sum(column) for column in zip(*cards)]
         tallies[entry] = Tally(
             entry=entry,
             judge_totals=tuple(sorted(judge_totals.items())),
             criterion_means=tuple(
-                (code, aggregate(raw_scores[entry][code], method="mean")) for code in rubric.codes
+                (code, criterion_mean(rubric, index, step_sums[index], len(cards)))
+                for index, code in enumerate(rubric.codes)
             ),
             first_places=first_places.get(entry, 0),
         )
@@ -388,7 +402,13 @@ def compute_standings(
     facts: dict[str, tuple[Fraction, str, tuple[tuple[str, Fraction], ...]]] = {}
     for entry, tally in tallies.items():
         method, trim = settings.method_for(len(tally.judge_totals))
-        score = aggregate([total for _, total in tally.judge_totals], method=method, trim=trim)
+        if settings.normalise:
+            score = aggregate([total for _, total in tally.judge_totals], method=method, trim=trim)
+        else:
+            # Every raw total is points / denominator with one denominator for the rubric, and the
+            # mean, median and trimmed mean all scale: aggregating the integer points and dividing once
+            # is the same exact value, without Fraction arithmetic per card.
+            score = aggregate(table.points[entry].values(), method=method, trim=trim) / table.denominator
         values = tuple((key, function(tally)) for key, function in tie_breaks)
         label = _method_label(method, trim)
         facts[entry] = (score, f"z:{label}" if settings.normalise else label, values)
@@ -413,18 +433,19 @@ def compute_standings(
     return Standings(rows=rows, unranked=tuple(unranked), settings=settings)
 
 
-def _count_first_places(totals: dict[str, dict[str, Fraction]]) -> dict[str, int]:
+def _count_first_places(points: dict[str, dict[str, int]]) -> dict[str, int]:
     """For each entry, how many judges gave it their highest total in this computation.
 
     Every scorecard counts, including those of entries below quorum: a judge's preference is
-    about what that judge saw. Entries sharing a judge's highest total each get the place.
+    about what that judge saw. Entries sharing a judge's highest total each get the place. Totals
+    are compared as their integer points (one denominator for the rubric).
     """
-    best: dict[str, Fraction] = {}
-    for judge_totals in totals.values():
-        for judge, total in judge_totals.items():
+    best: dict[str, int] = {}
+    for judge_points in points.values():
+        for judge, total in judge_points.items():
             if judge not in best or total > best[judge]:
                 best[judge] = total
     counts: dict[str, int] = {}
-    for entry, judge_totals in totals.items():
-        counts[entry] = sum(1 for judge, total in judge_totals.items() if total == best[judge])
+    for entry, judge_points in points.items():
+        counts[entry] = sum(1 for judge, total in judge_points.items() if total == best[judge])
     return counts

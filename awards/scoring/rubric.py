@@ -12,8 +12,8 @@ request, or import anything outside the standard library. All arithmetic is exac
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property
 from math import gcd
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -23,7 +23,9 @@ __all__ = [
     "CriterionSpec",
     "RubricSpec",
     "SheetInput",
+    "card_points",
     "check_score",
+    "criterion_mean",
     "weighted_total",
 ]
 
@@ -175,10 +177,20 @@ class RubricSpec:
                 f"The weights of the criteria counted in the total add up to {counted}, not {FULL_MARKS}"
             )
 
-    @property
+    @cached_property
+    def scales(self) -> tuple[int, tuple[_Scale, ...]]:
+        """``(denominator, one prepared scale per criterion)``: see :func:`_compute_scales`. Kept on
+        the frozen spec, computed on first use: totalling a card never hashes the whole rubric."""
+        return _compute_scales(self)
+
+    @cached_property
     def codes(self) -> tuple[str, ...]:
         """Criterion codes in rubric order."""
         return tuple(spec.code for spec in self.criteria)
+
+    @cached_property
+    def code_set(self) -> frozenset[str]:
+        return frozenset(self.codes)
 
     def criterion(self, code: str) -> CriterionSpec:
         """The criterion with this code; ScoringError naming it if the rubric has none."""
@@ -223,13 +235,53 @@ def _checked_score(
     return score, steps.numerator
 
 
-@lru_cache(maxsize=128)
-def _scales(rubric: RubricSpec) -> tuple[int, tuple[tuple[CriterionSpec, Fraction, Fraction, int], ...]]:
-    """``(denominator, ((spec, minimum, step, numerator per step), ...))`` in rubric order.
+# A scale remembers the steps of at most this many distinct valid score texts (see _Scale.steps).
+_KNOWN_TEXTS = 4096
 
-    A criterion's contribution is ``steps above the minimum * numerator per step / denominator``
-    (0 for criteria not in the total): the exact ``(score - min) / (max - min) * weight`` with one
-    common denominator, so a total is summed in integers. A RubricSpec is frozen and validated on
+
+@dataclass(frozen=True)
+class _Scale:
+    """One criterion's scale, prepared once per rubric for totalling many cards."""
+
+    spec: CriterionSpec
+    minimum: Fraction
+    step: Fraction
+    per_step: int  # points per step, over the rubric's common denominator (0 if not in the total)
+    # The steps of each valid Decimal already checked, by its exact text: str() of a Decimal gives its
+    # value back exactly, so equal texts are equal scores. A national category has tens of thousands
+    # of scores but a handful of distinct values, and hashing the text is several times cheaper than
+    # checking in Fractions (or hashing the Decimal).
+    known: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def steps(self, value: object) -> int:
+        """Steps of ``value`` above the minimum; ScoringError (or TypeError) if it is not a valid score."""
+        if type(value) is not Decimal:
+            return _checked_score(self.spec, value, self.minimum, self.step)[1]
+        text = str(value)
+        steps = self.known.get(text)
+        if steps is None:
+            steps = _checked_score(self.spec, value, self.minimum, self.step)[1]
+            if len(self.known) < _KNOWN_TEXTS:
+                self.known[text] = steps
+        return steps
+
+    def mean(self, step_sum: int, cards: int) -> Fraction:
+        """The exact mean raw score of ``cards`` cards whose steps add up to ``step_sum``: the mean of
+        ``minimum + steps * step``, built as one Fraction."""
+        minimum, step = self.minimum, self.step
+        scale = minimum.denominator * step.denominator
+        return Fraction(
+            (minimum.numerator * step.denominator * cards + step.numerator * minimum.denominator * step_sum),
+            scale * cards,
+        )
+
+
+def _compute_scales(rubric: RubricSpec) -> tuple[int, tuple[_Scale, ...]]:
+    """``(denominator, scales)`` in rubric order.
+
+    A criterion's contribution is ``steps above the minimum * per_step / denominator`` (0 for
+    criteria not in the total): the exact ``(score - min) / (max - min) * weight`` with one common
+    denominator, so a total is summed in integers. A RubricSpec is frozen and validated on
     construction, so this is computed once per rubric instead of once per score.
     """
     per_step = []
@@ -241,10 +293,42 @@ def _scales(rubric: RubricSpec) -> tuple[int, tuple[tuple[CriterionSpec, Fractio
     for points in per_step:
         denominator = denominator * points.denominator // gcd(denominator, points.denominator)
     scales = tuple(
-        (spec, Fraction(spec.minimum), Fraction(spec.step), int(points * denominator))
+        _Scale(spec, Fraction(spec.minimum), Fraction(spec.step), int(points * denominator))
         for spec, points in zip(rubric.criteria, per_step, strict=True)
     )
     return denominator, scales
+
+
+def card_points(rubric: RubricSpec, scores: Mapping[str, object]) -> tuple[tuple[int, ...], int, int]:
+    """A card checked against the rubric, in integers: ``(steps, points, denominator)``.
+
+    ``steps`` are each criterion's steps above its minimum, in rubric order (a score is
+    ``minimum + steps * step``); the card's weighted total is exactly ``points / denominator``, and
+    ``denominator`` is the same for every card of the rubric, so totals compare and add as integers.
+    Raises as :func:`weighted_total` does.
+    """
+    if not scores.keys() <= rubric.code_set:
+        # Unknown codes first, in sorted order, so the same bad card always reports the same error.
+        for code in sorted(scores, key=str):
+            if code not in rubric.code_set:
+                raise ScoringError(_naming(code, "not in this rubric"), criterion=code)
+    denominator, scales = rubric.scales
+    steps = []
+    points = 0
+    for scale in scales:
+        code = scale.spec.code
+        if code not in scores:
+            raise ScoringError(_naming(code, "no score given"), criterion=code)
+        count = scale.steps(scores[code])
+        steps.append(count)
+        points += count * scale.per_step
+    return tuple(steps), points, denominator
+
+
+def criterion_mean(rubric: RubricSpec, index: int, step_sum: int, cards: int) -> Fraction:
+    """The exact mean raw score of criterion ``index`` over ``cards`` cards whose steps add up to
+    ``step_sum`` (the mean of ``minimum + steps * step``)."""
+    return rubric.scales[1][index].mean(step_sum, cards)
 
 
 def weighted_total(rubric: RubricSpec, scores: Mapping[str, object]) -> Fraction:
@@ -255,19 +339,8 @@ def weighted_total(rubric: RubricSpec, scores: Mapping[str, object]) -> Fraction
     including the ones not in the total (an incomplete card is not a card); an unknown code, a
     missing criterion or an invalid score raises ScoringError naming the criterion.
     """
-    known = set(rubric.codes)
-    # Unknown codes first, in sorted order, so the same bad card always reports the same error.
-    for code in sorted(scores, key=str):
-        if code not in known:
-            raise ScoringError(_naming(code, "not in this rubric"), criterion=code)
-    denominator, scales = _scales(rubric)
-    numerator = 0
-    for spec, minimum, step, per_step in scales:
-        if spec.code not in scores:
-            raise ScoringError(_naming(spec.code, "no score given"), criterion=spec.code)
-        _, steps = _checked_score(spec, scores[spec.code], minimum, step)
-        numerator += steps * per_step
-    return Fraction(numerator, denominator)
+    _, points, denominator = card_points(rubric, scores)
+    return Fraction(points, denominator)
 
 
 @dataclass(frozen=True)
@@ -283,7 +356,9 @@ class SheetInput:
     scores: tuple[tuple[str, Decimal], ...]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "scores", tuple((code, value) for code, value in self.scores))
+        # Pairs as tuples; a sheet built from tuples already (the app's) is kept as it is.
+        if type(self.scores) is not tuple or not all(type(pair) is tuple for pair in self.scores):
+            object.__setattr__(self, "scores", tuple(map(tuple, self.scores)))
 
     @classmethod
     def of(cls, entry: str, judge: str, scores: Mapping[str, object]) -> SheetInput:
@@ -302,7 +377,10 @@ class SheetInput:
 
     def score_map(self) -> dict[str, Decimal]:
         """The scores as a dict; ScoringError if a criterion appears twice on the card."""
-        mapping: dict[str, Decimal] = {}
+        mapping = dict(self.scores)
+        if len(mapping) == len(self.scores):
+            return mapping
+        mapping = {}
         for code, value in self.scores:
             if code in mapping:
                 raise ScoringError(

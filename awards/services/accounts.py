@@ -48,8 +48,16 @@ def common_passwords() -> frozenset[str]:
 _DUMMY_HASH = None
 
 
-def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+def hash_password(password: str, *, generated: bool = False) -> str:
+    """A salted hash of a password. ``generated``: a password from :func:`generate_password`, with no
+    human choice in it, takes the fast GENERATED_PASSWORD_HASH_METHOD (see awards.config)."""
+    method = current_app.config["GENERATED_PASSWORD_HASH_METHOD" if generated else "PASSWORD_HASH_METHOD"]
+    return generate_password_hash(password, method=method)
+
+
+def generate_password() -> str:
+    """A random initial password of 128 bits (22 characters), for a user to log in with once."""
+    return secrets.token_urlsafe(16)
 
 
 def check_password_rules(password: str) -> None:
@@ -74,7 +82,9 @@ def create_user(
     institution: Institution | None = None,
     locale: str | None = None,
     actor: User | None = None,
+    generated_password: bool = False,
 ) -> User:
+    """A new account. ``generated_password``: ``password`` comes from :func:`generate_password`."""
     email = normalise_email(email)
     if not email or "@" not in email:
         raise InvalidInput(_l("Enter a valid email address."))
@@ -87,7 +97,7 @@ def create_user(
         email=email,
         name=name.strip() or email,
         role=role,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password, generated=generated_password),
         institution=institution,
         locale=locale,
     )

@@ -54,7 +54,7 @@ def analyse_category(category: Category, inputs: CategoryInputs | None = None) -
 
     def entry_label(key: str) -> str:
         entry = entries[key]
-        return f"{entry.institution.name} ({entry.institution.acronym})"
+        return f"{entry.institution_name} ({entry.institution_acronym})"
 
     explanations = scoring.explain(rubric, sheets, standings)
     breakdown = []

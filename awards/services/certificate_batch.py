@@ -1,10 +1,17 @@
-"""Certificates in bulk: one WeasyPrint render for many certificates, split into one PDF each.
+"""Certificates in bulk: one WeasyPrint render for many certificates, cut into one PDF each.
 
 Rendering certificate by certificate repeats the expensive parts of WeasyPrint (loading and
-subsetting the fonts, building the document) for every page; ``render_batch`` lays out many
-certificates as one document with a page break between them (the same page partial as the
-single download, so the layout is identical), and ``split_pdf`` cuts the result into one PDF
-per certificate with pypdf.
+subsetting the fonts, parsing the style sheet, building the document) for every page, and lays
+out every page whole. ``render_batch`` lays out many certificates as one document, and only what
+differs between them: what the certificates of an edition share (the frame, the crest, the
+signatories and their titles, the label of the serial) is laid out once, as a background page,
+and drawn under each certificate's own layer (statements, hint, QR code, serial) as a PDF form
+XObject. Both layers come from the same page partial and style sheet as the single download, each
+keeping the other's boxes hidden, so every box lands where the single download puts it.
+
+The render's objects are serialised once (``awards.pdf.PageStore``), and each certificate's PDF,
+like the combined PDF, is assembled from them: the certificate's page, the background and the
+subset fonts of its render.
 
 ``issue_edition`` writes an edition's current certificates into a folder: ``<serial>.pdf``
 each, ``all-certificates.pdf`` and ``manifest.json`` (serial -> sha256 of the PDF and of the
@@ -15,6 +22,8 @@ is missing or out of date.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import io
 import json
@@ -22,17 +31,20 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pydyf
 import weasyprint
 from flask import render_template
 from pypdf import PdfReader, PdfWriter
+from weasyprint.text.fonts import FontConfiguration
 
 from awards.extensions import db
 from awards.models import Certificate, Edition, ResultSnapshot
-from awards.pdf import STATIC_DIR, BundledOnlyFetcher
+from awards.pdf import STATIC_DIR, BundledOnlyFetcher, PageStore, assemble
+from awards.services import certificates
 from awards.services.certificates import certificate_context
 
 CHUNK = 50
@@ -47,39 +59,144 @@ def _anchor(serial: str) -> str:
     return f"certificate-{serial}"
 
 
-def render_batch(certs: Sequence[Certificate], *, verify_url_for: VerifyUrlFor,
-                 verify_form_url: str) -> tuple[bytes, list[tuple[int, int]]]:
-    """One render of many certificates: the combined PDF and each certificate's pages [start, stop)."""
+def _background_key(context: dict) -> tuple:
+    """What the background layer of a certificate depends on: its languages, the label of the serial
+    and the signatories (all set per edition)."""
+    return (tuple((b["lang"], b["serial_label"]) for b in context["blocks"]),
+            tuple((s["name"], tuple(s["titles"])) for s in context["signatories"]))
+
+
+def _render(html: str, font_config: FontConfiguration) -> weasyprint.Document:
+    return weasyprint.HTML(
+        string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=BundledOnlyFetcher()
+    ).render(font_config=font_config)
+
+
+def _number(reference: bytes) -> int:
+    return int(reference.split()[0])
+
+
+def _draw_backgrounds(pdf: pydyf.PDF, backgrounds: int, page_background: Sequence[int]) -> None:
+    """The PDF's first ``backgrounds`` pages become form XObjects and leave the page tree; each
+    following page i draws background ``page_background[i]`` first."""
+    kids = pdf.pages["Kids"]
+    pages = [pdf.objects[number] for number in kids[::3]]
+    resources = pdf.objects[_number(pages[0]["Resources"])]  # WeasyPrint's pages share theirs
+    form_resources = pydyf.Dictionary(resources)  # the forms': without the forms themselves
+    pdf.add_object(form_resources)
+    resources["XObject"] = pydyf.Dictionary(resources["XObject"])
+    names = []
+    for index, page in enumerate(pages[:backgrounds]):
+        form = pdf.objects[_number(page["Contents"])]
+        form.extra.update({"Type": "/XObject", "Subtype": "/Form", "BBox": page["MediaBox"],
+                           "Resources": form_resources.reference})
+        names.append(f"TuzoBackground{index}")
+        resources["XObject"][names[-1]] = form.reference
+        page.clear()  # no longer a page: an empty dictionary that nothing refers to
+    pdf.pages["Kids"] = pydyf.Array(kids[3 * backgrounds:])
+    pdf.pages["Count"] -= backgrounds
+    for page, background in zip(pages[backgrounds:], page_background, strict=True):
+        pdf.objects[_number(page["Contents"])].stream.insert(0, f"q /{names[background]} Do Q")
+
+
+@dataclass
+class RenderedBatch:
+    """One render of many certificates: certificate i is on pages ``ranges[i]`` = [start, stop)."""
+    store: PageStore
+    ranges: list[tuple[int, int]]
+    lang: str
+    titles: list[str]  # each certificate's, as the single download's <title> says it
+    title: str  # the render's
+
+    def pdf(self) -> bytes:
+        """All the certificates of the render, as one PDF."""
+        return assemble([(self.store, range(self.ranges[0][0], self.ranges[-1][1]))], self.lang, self.title)
+
+    def split(self) -> list[bytes]:
+        """One PDF per certificate."""
+        return [assemble([(self.store, range(start, stop))], self.lang, title)
+                for (start, stop), title in zip(self.ranges, self.titles, strict=True)]
+
+
+def combine(parts: Sequence[tuple[RenderedBatch, tuple[int, int]]]) -> bytes:
+    """One PDF of certificates' pages from one or more renders, in order; pages that follow each other
+    in the same render share its fonts and background."""
+    runs: list[tuple[PageStore, list[int]]] = []
+    for rendered, (start, stop) in parts:
+        if runs and runs[-1][0] is rendered.store:
+            runs[-1][1].extend(range(start, stop))
+        else:
+            runs.append((rendered.store, list(range(start, stop))))
+    return assemble(runs, parts[0][0].lang, parts[0][0].title) if parts else assemble([])
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector (reference counting still frees): laying out a chunk
+    allocates hundreds of thousands of boxes that live until its PDF is written, and each automatic
+    collection would walk them all again (a fifth of the chunk's time); one collection runs after."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+@dataclass
+class Backgrounds:
+    """The background pages of a run, each laid out once, and the fonts that they and the chunks share."""
+    font_config: FontConfiguration = field(default_factory=FontConfiguration)
+    pages: dict[tuple, weasyprint.Page] = field(default_factory=dict)
+
+
+def render_batch(certs: Sequence[Certificate], *, verify_url_for: VerifyUrlFor, verify_form_url: str,
+                 backgrounds: Backgrounds | None = None) -> RenderedBatch:
+    """One render of many certificates, each drawn on its background.
+
+    Pass the same ``backgrounds`` to the calls of a run (its chunks) to lay out each background
+    once for all of them and load the fonts once."""
     if not certs:
         raise ValueError("render_batch needs at least one certificate")
+    with _collector_paused():
+        return _render_batch(certs, verify_url_for, verify_form_url, backgrounds)
+
+
+def _render_batch(certs: Sequence[Certificate], verify_url_for: VerifyUrlFor, verify_form_url: str,
+                  backgrounds: Backgrounds | None) -> RenderedBatch:
     contexts = [certificate_context(c, verify_url_for(c.serial), verify_form_url) for c in certs]
-    html = render_template("certificates/batch.html", certificates=contexts,
-                           title=f"{certs[0].snapshot.edition.slug.upper()} certificates")
-    document = weasyprint.HTML(
-        string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=BundledOnlyFetcher()
-    ).render()
-    # Each certificate's frame carries an id: the page holding it is where the certificate starts.
+    backgrounds = backgrounds or Backgrounds()
+    keys = [_background_key(c) for c in contexts]
+    for key, context in zip(keys, contexts, strict=True):
+        if key not in backgrounds.pages:
+            html = render_template("certificates/certificate.html", **dict(context, layer="background"))
+            backgrounds.pages[key] = _render(html, backgrounds.font_config).pages[0]
+    used = list(dict.fromkeys(keys))
+    lang = contexts[0]["blocks"][0]["lang"]
+    title = f"{certs[0].snapshot.edition.slug.upper()} certificates"
+    html = render_template("certificates/batch.html", certificates=contexts, layer="overlay", doc_lang=lang,
+                           title=title)
+    document = _render(html, backgrounds.font_config)
+    # Each certificate carries an id: the page holding it is where the certificate starts.
     starts = {}
     for number, page in enumerate(document.pages):
         for anchor in page.anchors:
             starts.setdefault(anchor, number)
     firsts = [starts[_anchor(c.serial)] for c in certs]
     ranges = [(first, nxt) for first, nxt in zip(firsts, firsts[1:] + [len(document.pages)], strict=True)]
-    return document.write_pdf(), ranges
+    page_background = [used.index(key) for key, (start, stop) in zip(keys, ranges, strict=True)
+                       for _ in range(start, stop)]
+    store = PageStore()
 
+    def finish(document, pdf):
+        _draw_backgrounds(pdf, len(used), page_background)
+        store(document, pdf)
+        pdf.objects[:] = pdf.objects[:3]  # the PDFs are assembled from the store: WeasyPrint writes none
+        pdf.pages["Kids"], pdf.pages["Count"] = pydyf.Array(), 0
 
-def split_pdf(combined: bytes, ranges: Iterable[tuple[int, int]]) -> list[bytes]:
-    """One PDF per page range of ``combined``."""
-    reader = PdfReader(io.BytesIO(combined))
-    parts = []
-    for start, stop in ranges:
-        writer = PdfWriter()
-        for number in range(start, stop):
-            writer.add_page(reader.pages[number])
-        out = io.BytesIO()
-        writer.write(out)
-        parts.append(out.getvalue())
-    return parts
+    document.copy([backgrounds.pages[key] for key in used] + document.pages).write_pdf(finisher=finish)
+    return RenderedBatch(store, ranges, lang, [f'{c["blocks"][0]["title"]} {c["serial"]}' for c in contexts], title)
 
 
 def current_certificates(edition: Edition) -> list[Certificate]:
@@ -109,11 +226,21 @@ class BatchResult:
     issued: list[str] = field(default_factory=list)   # rendered in this run
     skipped: list[str] = field(default_factory=list)  # already there and up to date
     removed: list[str] = field(default_factory=list)  # superseded or revoked: their files were deleted
+    pending: list[str] = field(default_factory=list)  # beyond this run's limit: for the next run
     seconds: float = 0.0
 
     @property
-    def total(self) -> int:
+    def done(self) -> int:
         return len(self.issued) + len(self.skipped)
+
+    @property
+    def total(self) -> int:
+        return self.done + len(self.pending)
+
+    @property
+    def complete(self) -> bool:
+        """Every current certificate is in the folder, and so is the combined PDF."""
+        return not self.pending
 
     @property
     def combined(self) -> Path:
@@ -163,8 +290,13 @@ def _write_manifest(out_dir: Path, edition: Edition, entries: dict, combined_sha
     _write_atomic(out_dir / MANIFEST, (json.dumps(body, indent=2, sort_keys=True) + "\n").encode())
 
 
-def _up_to_date(path: Path, entry: dict | None, cert: Certificate, verify_url: str) -> bool:
-    if not entry or entry.get("snapshot_sha256") != cert.snapshot.sha256 or entry.get("verify_url") != verify_url:
+def listed(entry: dict | None, cert: Certificate, verify_url: str, verify_form_url: str) -> bool:
+    """Does the manifest line describe this certificate as it is now (certificates.fingerprint)?"""
+    return bool(entry) and entry.get("fingerprint") == certificates.fingerprint(cert, verify_url, verify_form_url)
+
+
+def _up_to_date(path: Path, entry: dict | None, cert: Certificate, verify_url: str, verify_form_url: str) -> bool:
+    if not listed(entry, cert, verify_url, verify_form_url):
         return False
     try:
         return _sha256(path.read_bytes()) == entry.get("pdf_sha256")
@@ -173,8 +305,14 @@ def _up_to_date(path: Path, entry: dict | None, cert: Certificate, verify_url: s
 
 
 def issue_edition(edition: Edition, out_dir: Path, *, verify_url_for: VerifyUrlFor, verify_form_url: str,
-                  progress: Callable[[int, int], None] | None = None, chunk: int = CHUNK) -> BatchResult:
-    """Write every current certificate of the edition to ``out_dir``; skip those already up to date."""
+                  progress: Callable[[int, int], None] | None = None, chunk: int = CHUNK,
+                  limit: int | None = None) -> BatchResult:
+    """Write every current certificate of the edition to ``out_dir``; skip those already up to date.
+
+    With ``limit``, render at most that many in this run and leave the rest in ``result.pending``
+    (the combined PDF waits for the run that completes the folder): each run resumes where the
+    last one stopped, so a long batch can be done a request at a time.
+    """
     started = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -193,23 +331,30 @@ def issue_edition(edition: Edition, out_dir: Path, *, verify_url_for: VerifyUrlF
 
     todo = []
     for cert in certs:
-        if _up_to_date(out_dir / f"{cert.serial}.pdf", entries.get(cert.serial), cert, verify_url_for(cert.serial)):
+        if _up_to_date(out_dir / f"{cert.serial}.pdf", entries.get(cert.serial), cert, verify_url_for(cert.serial),
+                       verify_form_url):
             result.skipped.append(cert.serial)
         else:
             todo.append(cert)
+    if limit is not None:
+        todo, later = todo[:max(limit, 0)], todo[max(limit, 0):]
+        result.pending = [cert.serial for cert in later]
     total, done = len(certs), len(result.skipped)
     if progress:
         progress(done, total)
-    rendered: dict[str, tuple[PdfReader, tuple[int, int]]] = {}  # this run's pages, for the combined PDF
+    rendered: dict[str, tuple[RenderedBatch, tuple[int, int]]] = {}  # this run's pages, for the combined PDF
+    backgrounds = Backgrounds()  # laid out once for the whole run
     for index in range(0, len(todo), chunk):
         batch = todo[index:index + chunk]
-        combined, ranges = render_batch(batch, verify_url_for=verify_url_for, verify_form_url=verify_form_url)
-        reader = PdfReader(io.BytesIO(combined))
-        rendered.update((cert.serial, (reader, pages)) for cert, pages in zip(batch, ranges, strict=True))
-        for cert, pdf in zip(batch, split_pdf(combined, ranges), strict=True):
+        pages = render_batch(batch, verify_url_for=verify_url_for, verify_form_url=verify_form_url,
+                             backgrounds=backgrounds)
+        rendered.update((cert.serial, (pages, where)) for cert, where in zip(batch, pages.ranges, strict=True))
+        for cert, pdf in zip(batch, pages.split(), strict=True):
             _write_atomic(out_dir / f"{cert.serial}.pdf", pdf)
+            verify_url = verify_url_for(cert.serial)
             entries[cert.serial] = {"pdf_sha256": _sha256(pdf), "snapshot_sha256": cert.snapshot.sha256,
-                                    "verify_url": verify_url_for(cert.serial), "file": f"{cert.serial}.pdf"}
+                                    "verify_url": verify_url, "file": f"{cert.serial}.pdf",
+                                    "fingerprint": certificates.fingerprint(cert, verify_url, verify_form_url)}
             result.issued.append(cert.serial)
         done += len(batch)
         _write_manifest(out_dir, edition, entries, None)  # after each chunk: a crash loses one chunk at most
@@ -217,10 +362,16 @@ def issue_edition(edition: Edition, out_dir: Path, *, verify_url_for: VerifyUrlF
             progress(done, total)
 
     combined_path = out_dir / COMBINED
-    if result.issued or result.removed or not combined_path.exists() or combined_sha is None \
+    if result.pending:  # not all there yet: no combined PDF that would leave some out
+        combined_path.unlink(missing_ok=True)
+        combined_sha = None
+    elif result.issued or result.removed or not combined_path.exists() or combined_sha is None \
             or _sha256(combined_path.read_bytes()) != combined_sha:
         if certs:
-            combined_bytes = _merge([rendered.get(c.serial) or out_dir / f"{c.serial}.pdf" for c in certs])
+            if all(c.serial in rendered for c in certs):
+                combined_bytes = combine([rendered[c.serial] for c in certs])
+            else:  # some come from an earlier run: from their files
+                combined_bytes = _merge([out_dir / f"{c.serial}.pdf" for c in certs])
             _write_atomic(combined_path, combined_bytes)
             combined_sha = _sha256(combined_bytes)
         else:
@@ -231,21 +382,13 @@ def issue_edition(edition: Edition, out_dir: Path, *, verify_url_for: VerifyUrlF
     return result
 
 
-def _merge(parts: Sequence[Path | tuple[PdfReader, tuple[int, int]]]) -> bytes:
-    """The certificates' PDFs as one, in order. Pages rendered in this run come straight from their
-    chunk's render (its fonts are shared by the whole chunk); files already on disk each carry a copy
-    of their own render's fonts, so when there are some, identical objects are kept once."""
+def _merge(files: Sequence[Path]) -> bytes:
+    """The certificates' PDFs as one, in order. Each file carries a copy of its own render's fonts and
+    background, so identical objects are kept once."""
     writer = PdfWriter()
-    from_files = False
-    for part in parts:
-        if isinstance(part, tuple):
-            reader, pages = part
-            writer.append(reader, pages=pages)
-        else:
-            writer.append(PdfReader(part))
-            from_files = True
-    if from_files:
-        writer.compress_identical_objects()  # defaults: drop duplicates and orphans (pypdf 5 to 7)
+    for path in files:
+        writer.append(PdfReader(path))
+    writer.compress_identical_objects()  # defaults: drop duplicates and orphans (pypdf 5 to 7)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -4,14 +4,17 @@ The context builder returns primitives only (never DB objects), so the trusted t
 cannot reach the database. Serials are random and unguessable; verification goes by serial.
 """
 
+import hashlib
+import json
 import secrets
 
 import segno
 from flask import render_template
-from flask_babel import force_locale, format_date, gettext
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from awards.enums import CertificateKind
+from awards.i18n import format_day
 from awards.extensions import db
 from awards.models import Certificate
 from awards.models._types import utcnow
@@ -62,7 +65,8 @@ def statement(cert: Certificate, lang: str, verify_form_url: str = "") -> dict:
     """What the certificate says, in one language: title, body and date line."""
     edition = cert.snapshot.edition
     category = cert.snapshot.category
-    issued_on = edition.announcement_date or cert.issued_at.date()
+    # The announcement day, else the day of issue in Tanzania (format_day takes an instant's local date).
+    issued_on = edition.announcement_date or cert.issued_at
     with force_locale(lang):
         names = {
             "institution": cert.institution.name,
@@ -87,7 +91,7 @@ def statement(cert: Certificate, lang: str, verify_form_url: str = "") -> dict:
             "lang": lang,
             "title": title,
             "body": body,
-            "date": gettext("Issued on %(date)s.", date=format_date(issued_on, "long")),
+            "date": gettext("Issued on %(date)s.", date=format_day(issued_on, lang)),
             "serial_label": gettext("Verification number"),
             "verify_hint": gettext("Scan the code or enter the number at %(url)s to check this certificate.",
                                    url=verify_form_url),
@@ -97,6 +101,22 @@ def statement(cert: Certificate, lang: str, verify_form_url: str = "") -> dict:
 def languages_for(cert: Certificate) -> list[str]:
     chosen = cert.snapshot.edition.certificate_languages
     return ["sw", "en"] if chosen == "both" else [chosen]
+
+
+# Bump when the certificate templates change how a certificate looks, so that PDFs already prepared
+# (awards certificates --out, the console's prepared folder) are made again. 2: dates for the locale.
+LAYOUT_VERSION = 2
+
+
+def fingerprint(cert: Certificate, verify_url: str, verify_form_url: str) -> str:
+    """The sha256 of everything a certificate's PDF shows (its statements in each language, the
+    signatories, the verify URL) and of the layout: a prepared PDF with the same fingerprint is up to
+    date; a renamed institution or edition, new signatories or a new layout make it stale."""
+    content = {"layout": LAYOUT_VERSION, "serial": cert.serial, "kind": cert.kind.value, "verify_url": verify_url,
+               "blocks": [statement(cert, lang, verify_form_url) for lang in languages_for(cert)],
+               "signatories": cert.snapshot.edition.signatories or []}
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def certificate_context(cert: Certificate, verify_url: str, verify_form_url: str) -> dict:

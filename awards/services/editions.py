@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from awards import scoring
 from awards.enums import InstitutionType, Role, Stage
 from awards.extensions import db
-from awards.i18n import stage_label
+from awards.i18n import format_score, stage_label
 from awards.models import Category, Criterion, Edition, User
 from awards.services import audit
 from awards.services.errors import InvalidInput, NotAllowed
@@ -223,8 +223,9 @@ def plain(value: Decimal) -> str:
 
 
 def two_places(value) -> str:
-    """An exact score (Fraction or Decimal) as text rounded to two places, for display: "91.33"."""
-    return str(scoring.to_decimal(value))
+    """An exact score (Fraction or Decimal) as text rounded to two places, for display: "91.33"
+    (scoring.to_decimal rounds; the language's separators are applied to the rounded value)."""
+    return format_score(scoring.to_decimal(value))
 
 
 def levels_for(criterion: Criterion) -> list[tuple[Decimal, dict]]:

@@ -18,9 +18,12 @@ plain string cell in XLSX.
 import csv
 import io
 import json
+import os
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from flask_babel import gettext as _
 
@@ -164,34 +167,111 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
-def to_xlsx(header: list[str], rows: list[list], sheet_title: str) -> bytes:
-    """One sheet: a bold, frozen header row; numbers as numeric cells; text never as a formula."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def _sheet_title(title: str) -> str:
+    return (_SHEET_BAD.sub(" ", title).strip() or "Sheet")[:31]
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = (_SHEET_BAD.sub(" ", sheet_title).strip() or "Sheet")[:31]
-    widths = [len(str(h)) for h in header]
-    for r, values in enumerate([header, *rows], start=1):
-        for c, value in enumerate(values, start=1):
-            if isinstance(value, str):
-                value = _ILLEGAL.sub("", value)
-            cell = sheet.cell(row=r, column=c, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # a leading "=" stays text, never a formula
-            elif isinstance(value, Decimal):
-                cell.number_format = "0.00" if value == value.quantize(Decimal("0.01")) else "General"
-            if r == 1:
-                cell.font = Font(bold=True)
-            if c <= len(widths):
-                widths[c - 1] = max(widths[c - 1], len(str(value)) if value is not None else 0)
-    sheet.freeze_panes = "A2"
+
+def to_xlsx(header: list[str], rows: list[list], sheet_title: str) -> bytes:
+    """One sheet: a bold, frozen header row; numbers as numeric cells; text never as a formula.
+
+    Written in openpyxl's write-only mode: rows are streamed to the file as they come, with no
+    cell objects kept for the whole sheet, so everything about the sheet is settled before the
+    first row goes in: the column widths (from a first pass over the data) and the frozen header.
+    Plain values go in as they are; a cell object only where it must differ from openpyxl's
+    default: the bold header, "0.00" on 2-decimal numbers, and text that openpyxl would otherwise
+    write as a formula ("=...") or an error ("#N/A"). Empty text and None write no cell.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    def clean(values):
+        return [_ILLEGAL.sub("", v) if isinstance(v, str) else v for v in values]
+
+    header, rows = clean(header), [clean(values) for values in rows]
+    widths = [len(str(h)) for h in header]
+    for values in rows:
+        for c, value in enumerate(values[:len(widths)]):
+            if value is not None:
+                widths[c] = max(widths[c], len(str(value)))
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_title(sheet_title))
     for c, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
+    sheet.freeze_panes = "A2"  # before the first row: write-only mode writes the sheet's view first
+
+    cent, bold = Decimal("0.01"), Font(bold=True)
+
+    def cell(value, font=None):
+        if value == "" and font is None:
+            return None
+        if isinstance(value, str):
+            if not value.startswith(("=", "#")) and font is None:
+                return value
+            out = WriteOnlyCell(sheet, value)
+            out.data_type = "s"  # a leading "=" stays text, never a formula
+        elif isinstance(value, Decimal) and value == value.quantize(cent):
+            out = WriteOnlyCell(sheet, value)
+            out.number_format = "0.00"
+        elif font is None:
+            return value  # ints, other numbers ("General") and None (no cell)
+        else:
+            out = WriteOnlyCell(sheet, value)
+        if font is not None:
+            out.font = font
+        return out
+
+    sheet.append([cell(h, bold) for h in header])
+    for values in rows:
+        sheet.append([cell(v) for v in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
+
+# -- files (the command line) ------------------------------------------------------------------
+
+FORMATS = ("csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    path: Path
+    rows: int  # data rows, without the header
+    bytes: int
+
+
+def file_slug(text: str) -> str:
+    """Plain ASCII for a file name: letters, digits and hyphens (as the console's downloads)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "export"
+
+
+def render(header: list[str], rows: list[list], fmt: str, sheet_title: str) -> bytes:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")  # callers offer FORMATS only
+    return to_csv(header, rows) if fmt == "csv" else to_xlsx(header, rows, sheet_title)
+
+
+def category_export(category: Category, what: str) -> tuple[str, list[str], list[list], str]:
+    """(file name without extension, header, rows, sheet title) of a category's results or scores,
+    named as the console names the download."""
+    if what == "results":
+        header, rows = results_table(category)
+        title = _("Results")
+    elif what == "scores":
+        header, rows = score_matrix(category)
+        title = _("Scores")
+    else:
+        raise ValueError(f"unknown category export {what!r}")  # callers offer "results" and "scores" only
+    return file_slug(f"{category.edition.slug}-{category.code}-{what}"), header, rows, title
+
+
+def write_file(directory: Path, name: str, fmt: str, body: bytes, rows: int) -> ExportFile:
+    """Write ``name.fmt`` whole or not at all (a temporary file renamed into place)."""
+    path = directory / f"{name}.{fmt}"
+    partial = directory / f".{name}.{fmt}.partial"
+    partial.write_bytes(body)
+    os.replace(partial, path)
+    return ExportFile(path=path, rows=rows, bytes=len(body))

@@ -10,13 +10,13 @@ database. Read-only: nothing here writes.
 """
 
 from flask import render_template
-from flask_babel import force_locale, format_date, gettext
+from flask_babel import force_locale, gettext
 
 from awards import scoring
 from awards.enums import CertificateKind
 from awards.extensions import db
 from awards.models import Certificate, Entry, Scorecard
-from awards.i18n import descriptor, localized
+from awards.i18n import descriptor, format_day, format_number, format_score, localized
 from awards.pdf import html_to_pdf
 from awards.services import results
 from awards.services.editions import levels_for, plain, two_places
@@ -88,7 +88,7 @@ def feedback_for(entry: Entry, lang: str) -> dict | None:
                 "number": number,
                 "code": code,
                 "name": localized(criterion, "name", lang),
-                "weight": plain(criterion.weight),
+                "weight": format_number(criterion.weight, lang),
                 "in_total": criterion.in_total,
                 "scale_max": plain(criterion.scale_max),
                 "mean": None, "median": None, "difference": None, "position": None,
@@ -109,7 +109,8 @@ def feedback_for(entry: Entry, lang: str) -> dict | None:
                 }
             criteria.append(row)
         if ranked is not None:
-            result = {"ranked": True, "rank": ranked["rank"], "tied": ranked["tied"], "score": ranked["score"],
+            result = {"ranked": True, "rank": ranked["rank"], "tied": ranked["tied"],
+                      "score": format_score(ranked["score"], lang),
                       "ranked_entries": len(standings["rows"])}
         else:
             result = {"ranked": False, "reason": unranked["reason"], "sheets": unranked["sheets"],
@@ -122,7 +123,7 @@ def feedback_for(entry: Entry, lang: str) -> dict | None:
             "entry_title": entry.title,
             "institution_name": entry.institution.name,
             "institution_acronym": entry.institution.acronym,
-            "published_on": format_date(snapshot.published_at, "long"),
+            "published_on": format_day(snapshot.published_at, lang),
             "sha256": snapshot.sha256,
             "result": result,
             "judges": judges,

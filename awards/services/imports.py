@@ -15,7 +15,7 @@ import csv
 import hashlib
 import io
 import re
-import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -23,9 +23,10 @@ from flask_babel import lazy_gettext as _l
 
 from awards.enums import InstitutionType, Role
 from awards.extensions import db
+from awards.i18n import format_number
 from awards.models import Category, Institution, User
 from awards.services import audit
-from awards.services.accounts import create_user, normalise_email
+from awards.services.accounts import create_user, generate_password, normalise_email
 from awards.services.errors import InvalidInput
 from awards.services.institutions import create_institution
 
@@ -42,6 +43,16 @@ CODE_RE = re.compile(r"^[a-z0-9-]+$")
 class RowError(NamedTuple):
     line: int
     reason: object  # a lazy translatable string
+
+
+# progress(done, total): called with the file's row count as total; a row is done once it is
+# checked and, if new, written (writing is the slow part: a judge's password is hashed).
+Progress = Callable[[int, int], None] | None
+
+
+def _report(progress: Progress, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
 
 
 class NewAccount(NamedTuple):
@@ -62,6 +73,11 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def bad_rows(self) -> int:
+        """Rows with at least one problem (a row may have several)."""
+        return len({error.line for error in self.errors})
 
 
 @dataclass(frozen=True)
@@ -103,8 +119,8 @@ def _read_csv(data: bytes, columns: tuple[str, ...]) -> list[_Row]:
         if not any(cell.strip() for cell in cells):
             continue  # blank lines are not rows
         if len(rows) >= MAX_ROWS:
-            raise InvalidInput(_l("The file has too many rows: at most %(n)d. Split it into smaller files.",
-                                  n=MAX_ROWS))
+            raise InvalidInput(_l("The file has too many rows: at most %(n)s. Split it into smaller files.",
+                                  n=format_number(MAX_ROWS)))
         if len(cells) > len(header):
             rows.append(_Row(start, {"__width__": str(len(cells))}))
             continue
@@ -141,10 +157,11 @@ def _summarise(action: str, data: bytes, result: ImportResult, actor) -> None:
 
 # -- institutions -----------------------------------------------------------------------------
 
-def import_institutions(data: bytes, *, actor: User | None = None) -> ImportResult:
+def import_institutions(data: bytes, *, actor: User | None = None, progress: Progress = None) -> ImportResult:
     """Import ``acronym,name,type,parent`` rows. Nothing is written if ``result.errors``."""
     rows = _read_csv(data, INSTITUTION_COLUMNS)
     result = ImportResult("institutions", rows=len(rows))
+    _report(progress, 0, len(rows))
     existing = {i.acronym: i for i in db.session.execute(db.select(Institution)).scalars()}
     types = [t.value for t in InstitutionType]
     good: dict[str, dict] = {}  # acronym -> cleaned row, in file order
@@ -200,7 +217,10 @@ def import_institutions(data: bytes, *, actor: User | None = None) -> ImportResu
             result.skipped += 1
     result.errors.sort(key=lambda e: e.line)
     if result.errors:
+        _report(progress, len(rows), len(rows))
         return result
+    done = len(rows) - len(to_create)
+    _report(progress, done, len(rows))
     # Parents before children, whatever the order in the file.
     created = dict(existing)
     pending = list(to_create)
@@ -212,6 +232,8 @@ def import_institutions(data: bytes, *, actor: User | None = None) -> ImportResu
             created[item["acronym"]] = create_institution(
                 name=item["name"], acronym=item["acronym"], type=item["type"],
                 parent=created[item["parent"]] if item["parent"] else None, actor=actor)
+            done += 1
+            _report(progress, done, len(rows))
         pending = [i for i in pending if i not in ready]
     result.created = len(to_create)
     _summarise("import.institutions", data, result, actor)
@@ -256,12 +278,13 @@ def _specialities(text: str) -> list[str]:
     return out
 
 
-def import_judges(data: bytes, *, actor: User | None = None) -> ImportResult:
+def import_judges(data: bytes, *, actor: User | None = None, progress: Progress = None) -> ImportResult:
     """Import ``email,name,institution,specialities`` rows. Nothing is written if ``result.errors``.
 
     ``result.accounts`` holds each new judge's initial password, in plain text, this once only."""
     rows = _read_csv(data, JUDGE_COLUMNS)
     result = ImportResult("judges", rows=len(rows))
+    _report(progress, 0, len(rows))
     institutions = {i.acronym: i for i in db.session.execute(db.select(Institution)).scalars()}
     codes = _known_codes()
     seen: dict[str, int] = {}
@@ -313,13 +336,18 @@ def import_judges(data: bytes, *, actor: User | None = None) -> ImportResult:
             result.skipped += 1
     result.errors.sort(key=lambda e: e.line)
     if result.errors:
+        _report(progress, len(rows), len(rows))
         return result
+    done = len(rows) - len(to_create)
+    _report(progress, done, len(rows))
     for email, name, institution, specialities in to_create:
-        password = secrets.token_urlsafe(12)
+        password = generate_password()
         user = create_user(email, name=name, role=Role.JUDGE, password=password, institution=institution,
-                           actor=actor)
+                           actor=actor, generated_password=True)
         user.specialities = specialities
         result.accounts.append(NewAccount(email, user.name, password))
+        done += 1
+        _report(progress, done, len(rows))
     result.created = len(to_create)
     _summarise("import.judges", data, result, actor)
     return result

@@ -15,7 +15,7 @@ from awards.enums import EntryStatus, InstitutionType, Role, Stage
 from awards.extensions import db
 from awards.models import Category, Criterion, Edition, Entry, Institution, Narrative, User
 from awards.models._types import utcnow
-from awards.i18n import localized
+from awards.i18n import format_number, localized
 from awards.services import audit
 from awards.services.errors import InvalidInput, NotAllowed
 
@@ -146,8 +146,9 @@ def update_entry(
         text = (text or "").strip()
         limit = word_limit(criterion)
         if count_words(text) > limit:
-            raise InvalidInput(_l("%(criterion)s: the text has %(n)d words; the limit is %(limit)d.",
-                                  criterion=localized(criterion, "name"), n=count_words(text), limit=limit))
+            raise InvalidInput(_l("%(criterion)s: the text has %(n)s words; the limit is %(limit)s.",
+                                  criterion=localized(criterion, "name"), n=format_number(count_words(text)),
+                                  limit=format_number(limit)))
         row = existing.get(criterion_id)
         if row is None:
             row = Narrative(entry=entry, criterion=criterion)

@@ -10,6 +10,9 @@ None shows every place; 3 shows the podium only, and the other entries are just 
 
 import hashlib
 
+import sqlalchemy as sa
+
+from awards.cache import recent
 from awards.extensions import db
 from awards.models import Category, Edition, ResultSnapshot
 from awards.services import exports
@@ -20,9 +23,16 @@ PODIUM = 3
 CSV_COLUMNS = ("place", "tied", "institution", "acronym", "entry", "score", "judges")
 
 
+# Bump when the public templates or the formatting of what they show change, so that a shared cache
+# (Redis) and browsers' validators that outlive a deployment never serve the old markup: it is part
+# of every public ETag and cache key. 2: dates and numbers formatted for the locale.
+PUBLIC_PAGES_VERSION = 2
+
+
 def etag(*parts) -> str:
     """A strong validator from the snapshot fingerprints and whatever else changes the bytes."""
-    return hashlib.sha256("\n".join("" if p is None else str(p) for p in parts).encode()).hexdigest()[:40]
+    text = "\n".join("" if p is None else str(p) for p in (PUBLIC_PAGES_VERSION, *parts))
+    return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
 def published_overview() -> list[tuple[Edition, list[tuple[Category, str]]]]:
@@ -64,6 +74,50 @@ def category_and_snapshot(edition_slug: str, category_code: str) -> tuple[Catego
     return (found[0], found[1]) if found is not None else None
 
 
+def _ranking_lookup() -> sa.Select:
+    edition, category, snapshot = Edition.__table__.c, Category.__table__.c, ResultSnapshot.__table__.c
+    return (
+        sa.select(category.id.label("category_id"), snapshot.id.label("snapshot_id"), snapshot.sha256,
+                  edition.slug.label("edition_slug"), edition.name_sw.label("edition_name_sw"),
+                  edition.name_en.label("edition_name_en"), edition.public_places, category.code,
+                  category.name_sw, category.name_en, category.award_sw, category.award_en)
+        .select_from(Category.__table__
+                     .join(Edition.__table__, category.edition_id == edition.id)
+                     .join(ResultSnapshot.__table__,
+                           sa.and_(snapshot.category_id == category.id, snapshot.superseded.is_(False))))
+        .where(edition.slug == sa.bindparam("edition_slug"), category.code == sa.bindparam("category_code"))
+        .order_by(snapshot.id.desc())
+        .limit(1)
+    )
+
+
+# Built once. Plain table columns, not ORM entities: the ranking page asks this on every request (a
+# cached page needs nothing else), and building and loading the entities cost five times the query.
+_RANKING_LOOKUP = _ranking_lookup()
+
+
+def ranking_key(edition_slug: str, category_code: str) -> sa.Row | None:
+    """What a category's published ranking page depends on, as one row of plain columns (ids, the
+    snapshot's sha256, the names shown and the public places), or None if it is not published.
+    Kept for PUBLIC_LOOKUP_SECONDS in this process (awards.cache.recent)."""
+    return recent(("ranking", edition_slug, category_code), lambda: db.session.execute(
+        _RANKING_LOOKUP, {"edition_slug": edition_slug, "category_code": category_code}
+    ).first())
+
+
+def category_and_snapshot_of(key: sa.Row) -> tuple[Category, ResultSnapshot]:
+    """The category (with its edition) and snapshot (with its standings) behind a ranking_key row, to
+    build the page when it is not cached. One query."""
+    found = db.session.execute(
+        db.select(Category, ResultSnapshot)
+        .join(Category.edition)
+        .join(ResultSnapshot, ResultSnapshot.category_id == Category.id)
+        .options(db.contains_eager(Category.edition))
+        .filter(Category.id == key.category_id, ResultSnapshot.id == key.snapshot_id)
+    ).one()
+    return found[0], found[1]
+
+
 def public_ranking(snapshot: ResultSnapshot, public_places: int | None) -> dict:
     """The ranked rows the public may see, and how many other ranked entries took part."""
     rows = snapshot_standings(snapshot)["rows"]
@@ -71,21 +125,15 @@ def public_ranking(snapshot: ResultSnapshot, public_places: int | None) -> dict:
     return {"rows": shown, "others": len(rows) - len(shown)}
 
 
-# Bump when awards/templates/public/_category_results.html changes, so a shared cache (Redis) that
-# outlives a deployment never serves the old markup.
-RESULTS_FRAGMENT_VERSION = 1
-
-
-def results_fragment_key(category: Category, snapshot: ResultSnapshot, language: str) -> str:
-    """The cache key of a category's rendered public results: everything they depend on and nothing
-    about the viewer. A snapshot is never edited (its sha256 covers the standings; its id the date
-    and the correction reason), so a correction is a new key at once; the names shown and the
-    public places are editable, so they are in the key too."""
-    edition = category.edition
-    shown = etag(edition.slug, edition.name_sw, edition.name_en, category.code, category.name_sw,
-                 category.name_en, category.award_sw, category.award_en)
-    return (f"results:v{RESULTS_FRAGMENT_VERSION}:{snapshot.sha256}:{snapshot.id}:{language}:"
-            f"{edition.public_places}:{shown}")
+def results_fragment_key(key: sa.Row, language: str) -> str:
+    """The cache key of a category's rendered public results, from its ranking_key row: everything
+    they depend on and nothing about the viewer. A snapshot is never edited (its sha256 covers the
+    standings; its id the date and the correction reason), so a correction is a new key at once; the
+    names shown and the public places are editable, so they are in the key too."""
+    shown = etag(key.edition_slug, key.edition_name_sw, key.edition_name_en, key.code, key.name_sw,
+                 key.name_en, key.award_sw, key.award_en)
+    return (f"results:v{PUBLIC_PAGES_VERSION}:{key.sha256}:{key.snapshot_id}:{language}:"
+            f"{key.public_places}:{shown}")
 
 
 def podium(snapshot: ResultSnapshot) -> list[dict]:

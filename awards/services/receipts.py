@@ -5,10 +5,10 @@ Primitives only for the template (like services.certificates); read-only.
 """
 
 from flask import render_template
-from flask_babel import force_locale, format_datetime, gettext
+from flask_babel import force_locale, gettext
 
 from awards.enums import EntryStatus
-from awards.i18n import localized
+from awards.i18n import format_moment, localized
 from awards.models import Entry
 from awards.pdf import html_to_pdf
 
@@ -27,7 +27,7 @@ def receipt_context(entry: Entry, lang: str) -> dict:
             "title": entry.title,
             "innovation_name": entry.innovation_name,
             "entry_id": entry.id,
-            "submitted_at": format_datetime(entry.submitted_at, "long"),
+            "submitted_at": format_moment(entry.submitted_at, lang),
             "files": [
                 {"name": e.original_name, "size": e.size, "sha256": e.sha256, "type": e.content_type,
                  "criterion": names.get(e.criterion_id, whole)}

@@ -8,9 +8,9 @@ page and the paper agree. Primitives only for the template; read-only.
 from decimal import Decimal
 
 from flask import render_template
-from flask_babel import force_locale, format_datetime, format_decimal, gettext
+from flask_babel import force_locale, gettext
 
-from awards.i18n import localized, method_label
+from awards.i18n import format_moment, format_score, localized, method_label
 from awards.models import Category
 from awards.models._types import utcnow
 from awards.pdf import html_to_pdf
@@ -57,13 +57,13 @@ def report_context(category: Category, lang: str) -> dict:
             "category": localized(category, "name", lang),
             "published": snapshot is not None,
             "sha256": snapshot.sha256 if snapshot is not None else "",
-            "published_at": format_datetime(snapshot.published_at, "long") if snapshot is not None else "",
-            "generated_at": format_datetime(utcnow(), "long"),
+            "published_at": format_moment(snapshot.published_at, lang) if snapshot is not None else "",
+            "generated_at": format_moment(utcnow(), lang),
             "method": method_text(method),
             "rows": [
                 {"place": row["rank"], "tied": row["tied"], "institution": row["institution"]["name"],
                  "acronym": row["institution"]["acronym"], "title": row["title"], "judges": row["judges"],
-                 "score": format_decimal(Decimal(row["score"]), "#,##0.00")}
+                 "score": format_score(row["score"], lang)}
                 for row in standings["rows"]
             ],
             "unranked": [

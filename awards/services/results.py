@@ -11,13 +11,14 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from awards import scoring
 from awards.enums import CertificateKind, EntryStatus, ScorecardStatus, Stage
 from awards.extensions import db
 from awards.models import (
-    Assignment, Category, Certificate, CriterionScore, Entry, ResultSnapshot, Scorecard, User,
+    Assignment, Category, Certificate, CriterionScore, Entry, Institution, ResultSnapshot, Scorecard, User,
 )
 from awards.services import audit
 from awards.services.certificates import new_serial
@@ -40,7 +41,7 @@ class CategoryInputs:
 
     rubric: scoring.RubricSpec
     settings: scoring.Settings
-    entries: dict[int, Entry]
+    entries: dict[int, sa.Row]  # id, title, institution_id, institution_name, institution_acronym
     sheets: list[scoring.SheetInput]
     # (entry key, judge key) of each sheet -> the scorecard it came from, to link the breakdown.
     scorecard_ids: dict[tuple[str, str], int]
@@ -51,13 +52,16 @@ class CategoryInputs:
 
 
 def load_inputs(category: Category) -> CategoryInputs:
+    # The entries as plain rows too: what the standings name (title, institution), not ORM objects.
     entries = {
         e.id: e
         for e in db.session.execute(
-            db.select(Entry)
-            .filter_by(category_id=category.id, status=EntryStatus.SUBMITTED)
-            .options(db.joinedload(Entry.institution))
-        ).scalars()
+            db.select(Entry.id, Entry.title, Institution.id.label("institution_id"),
+                      Institution.name.label("institution_name"), Institution.acronym.label("institution_acronym"))
+            .join(Entry.institution)
+            .filter(Entry.category_id == category.id, Entry.status == EntryStatus.SUBMITTED)
+            .order_by(Entry.id)
+        )
     }
     # The scores as plain rows in one query, not as ORM objects (a national category has 8,400 score
     # rows: building and tracking objects for them cost ten times the read). An outer join, so a
@@ -71,22 +75,22 @@ def load_inputs(category: Category) -> CategoryInputs:
         .outerjoin(CriterionScore, CriterionScore.scorecard_id == Scorecard.id)
         .filter(Entry.category_id == category.id, Entry.status == EntryStatus.SUBMITTED,
                 Scorecard.status == ScorecardStatus.SUBMITTED)
-        .order_by(Scorecard.id)
     ).all()
     code_of = {c.id: c.code for c in category.criteria}
-    cards: dict[int, tuple[str, str, dict[str, Decimal]]] = {}
+    cards: dict[int, tuple[str, str, list[tuple[str, Decimal]]]] = {}
     for card_id, entry_id, judge_id, criterion_id, value in rows:
         card = cards.get(card_id)
         if card is None:
-            card = cards[card_id] = (str(entry_id), str(judge_id), {})
+            card = cards[card_id] = (str(entry_id), str(judge_id), [])
         if criterion_id is not None and value is not None:
-            card[2][code_of[criterion_id]] = Decimal(value)
+            card[2].append((code_of[criterion_id], value))
     sheets, scorecard_ids = [], {}
     for card_id, (entry_key, judge_key, scores) in cards.items():
         # The values are Decimals already (Numeric columns), so the pairs go in as SheetInput.of would
-        # make them, sorted by code, without converting each again; weighted_total still checks every
-        # score against the rubric.
-        sheets.append(scoring.SheetInput(entry_key, judge_key, tuple(sorted(scores.items()))))
+        # make them, sorted by code, without converting each again; the engine checks every score
+        # against the rubric when it totals the card.
+        scores.sort()
+        sheets.append(scoring.SheetInput(entry_key, judge_key, tuple(scores)))
         scorecard_ids[entry_key, judge_key] = card_id
     return CategoryInputs(rubric_spec(category), scoring_settings(category.edition), entries, sheets, scorecard_ids)
 
@@ -102,9 +106,9 @@ def compute_results(category: Category, inputs: CategoryInputs | None = None) ->
 
     def describe(entry_key: str) -> dict:
         entry = entries[int(entry_key)]
-        inst = entry.institution
         return {"entry_id": entry.id, "title": entry.title,
-                "institution": {"id": inst.id, "name": inst.name, "acronym": inst.acronym}}
+                "institution": {"id": entry.institution_id, "name": entry.institution_name,
+                                "acronym": entry.institution_acronym}}
 
     rows = [
         describe(row.entry) | {

@@ -9,13 +9,13 @@ Read-only: nothing here writes.
 import re
 
 from flask import render_template
-from flask_babel import force_locale, format_date, gettext
+from flask_babel import force_locale, gettext
 
 from awards import scoring
 from awards.enums import ScorecardStatus
 from awards.models import Entry, Scorecard, User
 from awards.models._types import utcnow
-from awards.i18n import descriptor, localized
+from awards.i18n import descriptor, format_day, format_number, format_score, localized
 from awards.pdf import html_to_pdf
 from awards.services.editions import levels_for, plain
 from awards.services.judging import rubric_spec
@@ -69,7 +69,7 @@ def score_sheet_context(entry: Entry, *, card: Scorecard | None = None, judge: U
                 "code": criterion.code,
                 "name": localized(criterion, "name", lang),
                 "weight": plain(criterion.weight),
-                "weight_label": gettext("weight %(w)s", w=plain(criterion.weight)),
+                "weight_label": gettext("weight %(w)s", w=format_number(criterion.weight, lang)),
                 "in_total": criterion.in_total,
                 "guidance": localized(criterion, "guidance", lang),
                 "guidance_label": gettext("What a %(level)s looks like:", level=plain(criterion.scale_max)),
@@ -86,12 +86,12 @@ def score_sheet_context(entry: Entry, *, card: Scorecard | None = None, judge: U
         if card is not None and criteria and all(c["chosen"] is not None for c in criteria):
             scores = {s.criterion.code: s.value for s in card.scores if s.value is not None}
             exact = scoring.weighted_total(rubric_spec(category), scores)
-            total = plain(scoring.to_decimal(exact, 2))
+            total = format_score(scoring.to_decimal(exact, 2), lang)
         printed = None
         if card is not None:
             printed = gettext(
                 "Printed from Tuzo on %(date)s, scorecard version %(version)s, status: %(status)s.",
-                date=format_date(utcnow(), "long"), version=card.version, status=_status_label(card.status),
+                date=format_day(utcnow(), lang), version=card.version, status=_status_label(card.status),
             )
         labels = {
             "title": gettext("Score sheet"),

@@ -1,8 +1,6 @@
 """The organiser's exports: results, the score matrix and the audit log (CSV, XLSX), and the
 results report PDF of a category. Read-only downloads; services build the tables."""
 
-import re
-
 from flask import Blueprint, Response, abort, request
 from flask_babel import gettext as _
 
@@ -23,18 +21,9 @@ MIMETYPES = {
 }
 
 
-def _slug(text: str) -> str:
-    """Plain ASCII for a file name: letters, digits and hyphens."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "export"
-
-
-def _download(header, rows, fmt: str, name: str, sheet_title: str) -> Response:
-    if fmt == "csv":
-        body = exports.to_csv(header, rows)
-    else:
-        body = exports.to_xlsx(header, rows, sheet_title)
-    return Response(body, mimetype=MIMETYPES[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{_slug(name)}.{fmt}"',
+def _download(name: str, header, rows, sheet_title: str, fmt: str) -> Response:
+    return Response(exports.render(header, rows, fmt, sheet_title), mimetype=MIMETYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{name}.{fmt}"',
         "Cache-Control": "private, no-store",
     })
 
@@ -48,17 +37,13 @@ def _category(category_id: int, fmt: str | None = None) -> Category:
 @bp.get("/categories/<int:category_id>/results.<fmt>")
 @role_required(Role.ORGANISER)
 def results(category_id: int, fmt: str):
-    category = _category(category_id, fmt)
-    header, rows = exports.results_table(category)
-    return _download(header, rows, fmt, f"{category.edition.slug}-{category.code}-results", _("Results"))
+    return _download(*exports.category_export(_category(category_id, fmt), "results"), fmt)
 
 
 @bp.get("/categories/<int:category_id>/scores.<fmt>")
 @role_required(Role.ORGANISER)
 def scores(category_id: int, fmt: str):
-    category = _category(category_id, fmt)
-    header, rows = exports.score_matrix(category)
-    return _download(header, rows, fmt, f"{category.edition.slug}-{category.code}-scores", _("Scores"))
+    return _download(*exports.category_export(_category(category_id, fmt), "scores"), fmt)
 
 
 @bp.get("/audit.<fmt>")
@@ -70,7 +55,7 @@ def audit(fmt: str):
         header, rows = exports.audit_table(request.args)
     except DomainError as exc:
         return Response(str(exc.message), status=exc.status, mimetype="text/plain")
-    return _download(header, rows, fmt, "audit-log", _("Audit log"))
+    return _download("audit-log", header, rows, _("Audit log"), fmt)
 
 
 @bp.get("/categories/<int:category_id>/report.pdf")
@@ -78,4 +63,4 @@ def audit(fmt: str):
 def report(category_id: int):
     category = _category(category_id)
     pdf = reports.render_report_pdf(category, lang=lang())
-    return pdf_download(pdf, f"{_slug(f'{category.edition.slug}-{category.code}-report')}.pdf")
+    return pdf_download(pdf, f"{exports.file_slug(f'{category.edition.slug}-{category.code}-report')}.pdf")

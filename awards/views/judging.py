@@ -46,14 +46,22 @@ def score_entry(assignment_id: int):
         if not form.validate():
             flash(_("Some answers need fixing; see the messages below."), "error")
             return render_template("judging/score_entry.html", **context), 400
+        # Submitting is final, so it needs the tick; without it the typed scores are kept as the draft.
+        unconfirmed = form.submit.data and not form.confirm.data
         try:
-            judging.save_scorecard(
+            card = judging.save_scorecard(
                 assignment, scores=form.scores(), comments=form.comments(), comment=form.comment.data or "",
-                version=form.version.data, submit=form.submit.data, actor=current_user,
+                version=form.version.data, submit=not unconfirmed and form.submit.data, actor=current_user,
             )
         except DomainError as exc:
             return render_error(exc, "judging/score_entry.html", **context)
         db.session.commit()
+        if unconfirmed:
+            form.confirm.errors = [_("Tick the box to confirm that you want to submit. Your scores were saved "
+                                     "as a draft; nothing was submitted.")]
+            form.version.data, form.version.raw_data = card.version, None  # the next post builds on the draft
+            flash(_("Some answers need fixing; see the messages below."), "error")
+            return render_template("judging/score_entry.html", **{**context, "card": card}), 400
         flash(_("Scorecard submitted. Thank you.") if form.submit.data else _("Draft saved."), "success")
         return redirect(url_for("judging.score_entry", assignment_id=assignment.id))
     return render_template("judging/score_entry.html", **context)

@@ -5,7 +5,7 @@ from flask import (Blueprint, abort, current_app, jsonify, make_response, redire
 from flask_login import current_user
 from markupsafe import Markup
 
-from awards.cache import shared_fragment
+from awards.cache import recent, shared_fragment
 from awards.extensions import db, limiter
 from awards.forms import VerifyForm
 from awards.i18n import lang
@@ -51,19 +51,22 @@ def edition_results(edition_slug: str):
 @bp.get("/results/<edition_slug>/<category_code>")
 @public
 def category_results(edition_slug: str, category_code: str):
-    category, snapshot = _published_or_404(edition_slug, category_code)
-    edition = category.edition
+    key = public_results.ranking_key(edition_slug, category_code)
+    if key is None:
+        abort(404)
+    fragment_key = public_results.results_fragment_key(key, lang())
     # Everything the page shows (the publication, names, places shown, language) and who views it.
-    tag = public_results.etag("ranking", public_results.results_fragment_key(category, snapshot, lang()), _viewer())
+    tag = public_results.etag("ranking", fragment_key, _viewer())
 
     def page():
+        category, snapshot = public_results.category_and_snapshot_of(key)
         # The results (ranking table and all) are most of the work and the same for every viewer of this
         # publication in this language: cached and shared across workers (awards.cache). For a
         # logged-in viewer the page around them (their name, form tokens) is rendered per request.
         content = shared_fragment(
-            public_results.results_fragment_key(category, snapshot, lang()),
+            fragment_key,
             lambda: render_template("public/_category_results.html", category=category, snapshot=snapshot,
-                                    ranking=public_results.public_ranking(snapshot, edition.public_places)))
+                                    ranking=public_results.public_ranking(snapshot, key.public_places)))
         return render_template("public/category_results.html", category=category,
                                content_html=Markup(content))  # nosec B704: our own autoescaped template's output
 
@@ -127,26 +130,26 @@ def _cached(tag: str, build, *, open_data: bool = False):
     send the ETag. Anonymous pages and open data may be kept by shared caches for a minute;
     a logged-in viewer's page (their name, their form tokens) only by their own browser."""
     if tag in request.if_none_match:
-        response = current_app.response_class()
+        response = current_app.response_class(status=304)
     elif not open_data and _same_for_every_visitor():
         # The whole page, shared by every such visitor (awards.cache): no database work beyond the
         # lookup that made the tag, no template rendering. The tag names the publication, the
-        # language and the places shown, so a correction is a new entry at once.
-        response = make_response(shared_fragment(f"page:{request.path}:{tag}", build))
+        # language and the places shown, so a correction is a new entry at once. A page asked for
+        # again within a second comes from this process's memory, without a trip to Redis.
+        key = f"page:{request.path}:{tag}"
+        response = make_response(recent(key, lambda: shared_fragment(key, build)))
     else:
         response = make_response(build())
-    response.set_etag(tag)
-    response.cache_control.max_age = 60
-    if open_data or not current_user.is_authenticated:
-        response.cache_control.public = True
-    else:
-        response.cache_control.private = True
-    if not open_data:  # the open data is the same in every language
-        response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
+    # The headers as plain strings: these pages are the busiest of announcement day, and Werkzeug's
+    # header objects (cache_control, vary) parse and rebuild the header on every access.
+    response.headers["ETag"] = f'"{tag}"'
+    shared = open_data or not current_user.is_authenticated
+    response.headers["Cache-Control"] = f"{'public' if shared else 'private'}, max-age=60"
+    # The open data is the same in every language.
+    response.headers["Vary"] = "Cookie" if open_data else "Accept-Language, Cookie"
     if open_data:
         response.headers["Access-Control-Allow-Origin"] = "*"
-    return response.make_conditional(request)
+    return response
 
 
 @bp.get("/verify")

@@ -88,7 +88,10 @@ def test_reopened_scorecard_is_rescored_with_the_keyboard_alone(live_server, pag
     expect(total).to_have_text("Weighted total so far: 80.00 of 100 (6 of 6 criteria scored)")
     shot(page, screenshots, "30-judge-keyboard-rescored")
 
-    # Submit with Enter on the focused button.
+    # Confirm with Space on the tick box, then submit with Enter on the focused button.
+    tab_to(page, "input[type=checkbox][name=confirm]")
+    page.keyboard.press("Space")
+    expect(page.get_by_label("I have checked these scores. Once submitted, I cannot change them.")).to_be_checked()
     tab_to(page, "input[type=submit][name=submit]")
     with post_response(page, r"/judging/assignments/\d+$") as info:
         page.keyboard.press("Enter")

@@ -68,3 +68,22 @@ def test_offline_changes_survive_a_reload_and_sync(live_server, new_context, scr
     for index in range(3, 6):
         expect(page.locator("section.criterion").nth(index).locator("input[type=radio]:checked")).to_have_count(0)
     shot(page, screenshots, "21-judge-synced")
+
+    # Offline again, the judge finishes, ticks the confirmation and presses Submit: nothing is lost,
+    # the submit waits, and when the connection returns it is sent as pressed, the tick included.
+    for index in range(3, 6):
+        level(page, index, "4").check()
+    confirm = page.get_by_label("I have checked these scores. Once submitted, I cannot change them.")
+    confirm.check()
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Submit scorecard").click()
+    expect(page.locator("#save-state")).to_contain_text("the form will be sent when the connection returns")
+    expect(page).to_have_url(page_url)
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('tuzo:draft:')).length") == 1
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.get_by_text("You submitted this scorecard. It is locked")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Scorecard submitted. Thank you.")).to_be_visible()
+    for index, value in enumerate(["3", "4", "2", "4", "4", "4"]):
+        expect(level(page, index, value)).to_be_checked()
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('tuzo:draft:')).length") == 0

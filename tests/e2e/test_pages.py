@@ -27,6 +27,8 @@ PUBLIC = ["/", "/results/psw-2026", "/results/psw-2026/innovation", "/verify", "
 # Not pages: files, downloads, evidence, the service worker, and anything that changes state.
 SKIP = re.compile(r"/logout|/download|/evidence|/files?/|/exports/|/static/|/sw\.js|\.(pdf|csv|json|toml|txt|xlsx|zip|png|jpe?g)\b"
                   r"|/certificates/.+\.pdf|/feedback\.pdf", re.IGNORECASE)
+# Pages a role must read in both languages, wherever the walk's limits fall.
+REQUIRED = {"organiser": ["/admin/certificates/editions/psw-2026"]}
 MAX_PAGES = 40
 PER_SHAPE = 3  # e.g. three scorecards of the judge's thirteen: the same template
 SWAHILI_PAGES = 12  # of each role's pages, read again in Swahili
@@ -92,9 +94,13 @@ def test_every_main_page_answers_for_each_role_in_both_languages(live_server, pa
         log_in(page, base, email)
         seen = walk(page, base, home, failures)
         assert len(seen) >= 5, f"{role}: only {seen} reachable from {home}"
+        required = [base + path for path in REQUIRED.get(role, [])]
+        for url in required:
+            if url not in seen:
+                visit(page, url, failures)
         switch_language(page, "Kiswahili")
         try:
-            for url in seen[:SWAHILI_PAGES]:
+            for url in seen[:SWAHILI_PAGES] + [url for url in required if url not in seen[:SWAHILI_PAGES]]:
                 visit(page, url, failures)
         finally:
             page.goto(base + home)

@@ -73,7 +73,7 @@ def test_a_newcomer_follows_the_readme(fresh_server, new_context):
     assert strong(log_in_step) == "Log in"
     log_in(page, base, judge, password)
 
-    # 2. Open the entry from My assignments, score what the draft left open, submit.
+    # 2. Open the entry from My assignments, score what the draft left open, confirm, submit.
     page.get_by_role("link", name=emphasis(score_step, 0)).first.click()
     entry = emphasis(score_step, 1)
     page.get_by_role("row").filter(has_text=entry).get_by_role("link", name=entry).click()
@@ -84,6 +84,7 @@ def test_a_newcomer_follows_the_readme(fresh_server, new_context):
     for i in range(groups.count()):
         if i not in already:
             groups.nth(i).get_by_text(re.compile(r"^3: ")).click()
+    page.get_by_label(emphasis(score_step, 2)).check()
     page.get_by_role("button", name=strong(score_step)).click()
     expect(page.get_by_text("You submitted this scorecard. It is locked")).to_be_visible()
 

@@ -102,6 +102,14 @@ def test_score_publish_download_and_verify(live_server, page, new_context, scree
         expect(group.get_by_role("radio", name=re.compile(r"^0: "))).to_be_visible()
         expect(group.get_by_role("radio", name=re.compile(r"^5: "))).to_be_visible()
 
+    # Submitting is final: without the confirmation tick it is refused (what was typed is kept as the draft).
+    confirm = page.get_by_label("I have checked these scores. Once submitted, I cannot change them.")
+    with post_response(page, r"/judging/assignments/\d+$") as info:
+        page.get_by_role("button", name="Submit scorecard").click()
+    assert info.value.status == 400
+    expect(page.get_by_role("alert").filter(has_text="Tick the box to confirm that you want to submit")).to_be_visible()
+    expect(confirm).not_to_be_checked()
+    confirm.check()
     with post_response(page, r"/judging/assignments/\d+$") as info:
         page.get_by_role("button", name="Submit scorecard").click()
     assert info.value.status == 400
@@ -124,6 +132,7 @@ def test_score_publish_download_and_verify(live_server, page, new_context, scree
     for i in range(criteria):
         expect(groups.nth(i).get_by_role("radio", name=re.compile(r"^5: "))).to_be_checked()
     page.get_by_label("Overall comment").fill("Huduma bora za vipimo papo kwa hapo; excellent on-site screening.")
+    expect(confirm).to_be_checked()  # still ticked from the refused submit
     shot(page, screenshots, "04-judge-scorecard-filled")
 
     with post_response(page, r"/judging/assignments/\d+$") as info:

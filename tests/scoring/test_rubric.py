@@ -4,8 +4,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from awards.scoring import CriterionSpec, RubricSpec, ScoringError, SheetInput, check_score, weighted_total
+from awards.scoring.rubric import card_points
 
 D = Decimal
 
@@ -242,3 +245,30 @@ def test_sheet_with_a_criterion_twice_is_refused():
     with pytest.raises(ScoringError) as raised:
         sheet.score_map()
     assert (raised.value.criterion, raised.value.entry, raised.value.judge) == ("a", "entry-1", "judge-1")
+
+
+# The fast count of a Decimal score (exact Decimal arithmetic, awards.scoring.rubric._Scale.steps) must
+# agree with the full check in Fractions on every value: the same steps, or the same refusal.
+_scales = st.sampled_from([("0", "5", "1"), ("1", "10", "0.5"), ("0", "100", "0.25"), ("-2", "2", "0.1"),
+                           ("0", "1", "0.001"), ("0", "3", "1.5")])
+_values = st.one_of(
+    st.decimals(min_value=-20, max_value=120, places=3, allow_nan=False),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.builds(lambda whole, tail: Decimal(f"{whole}.{tail}"), st.integers(-3, 12), st.text("0123456789", min_size=1, max_size=40)),
+)
+
+
+@given(scale=_scales, value=_values)
+@settings(max_examples=400, deadline=None)
+def test_the_fast_count_of_a_score_agrees_with_the_full_check(scale, value):
+    minimum, maximum, step = scale
+    rubric = RubricSpec([CriterionSpec("a", "100", minimum, maximum, step)])
+    try:
+        expected = (Fraction(check_score(rubric.criteria[0], value)) - Fraction(Decimal(minimum))) / Fraction(Decimal(step))
+    except ScoringError:
+        with pytest.raises(ScoringError):
+            card_points(rubric, {"a": value})
+        return
+    assert card_points(rubric, {"a": value})[0] == (int(expected),)
+    span = Fraction(Decimal(maximum)) - Fraction(Decimal(minimum))
+    assert weighted_total(rubric, {"a": value}) == int(expected) * Fraction(Decimal(step)) / span * 100

@@ -53,10 +53,10 @@ def test_render_batch_gives_one_page_per_certificate_and_splits_them(app, demo):
     certs = certificate_batch.current_certificates(demo)
     assert len(certs) == 5
     with app.test_request_context():
-        combined, ranges = certificate_batch.render_batch(certs, **urls())
-    assert ranges == [(i, i + 1) for i in range(5)]
-    assert len(PdfReader(io.BytesIO(combined)).pages) == 5
-    parts = certificate_batch.split_pdf(combined, ranges)
+        rendered = certificate_batch.render_batch(certs, **urls())
+    assert rendered.ranges == [(i, i + 1) for i in range(5)]
+    assert len(PdfReader(io.BytesIO(rendered.pdf())).pages) == 5
+    parts = rendered.split()
     for cert, part in zip(certs, parts, strict=True):
         assert len(PdfReader(io.BytesIO(part)).pages) == 1
         assert cert.serial in pdf_text(part)
@@ -102,6 +102,20 @@ def test_rerun_skips_what_is_up_to_date_and_reissues_a_missing_file(app, demo, t
     (tmp_path / f"{first.issued[3]}.pdf").write_bytes(b"not a pdf")  # damaged: its sha256 no longer matches
     third = issue(app, demo, tmp_path)
     assert sorted(third.issued) == sorted([lost, first.issued[3]]) and len(third.skipped) == 3
+
+
+def test_a_renamed_institution_or_new_signatories_make_prepared_files_stale(app, demo, tmp_path):
+    first = issue(app, demo, tmp_path)
+    cert = db.session.execute(db.select(Certificate).filter_by(serial=first.issued[0])).scalar_one()
+    cert.institution.name = "Taasisi Iliyobadilishwa Jina"
+    db.session.flush()
+    renamed = issue(app, demo, tmp_path)
+    mine = [c.serial for c in db.session.execute(db.select(Certificate)).scalars() if c.institution_id == cert.institution_id]
+    assert set(renamed.issued) == set(mine) & set(first.issued) and renamed.issued
+    assert "Taasisi Iliyobadilishwa Jina" in pdf_text((tmp_path / f"{cert.serial}.pdf").read_bytes())
+    demo.signatories = [*(demo.signatories or []), {"name": "Dkt. Mpya Sahihi", "title_sw": "Katibu", "title_en": "Secretary"}]
+    db.session.flush()
+    assert sorted(issue(app, demo, tmp_path).issued) == sorted(first.issued)  # every certificate shows them
 
 
 def test_a_crash_mid_run_loses_one_chunk_at_most(app, demo, tmp_path, monkeypatch):
@@ -201,3 +215,25 @@ def test_a_hand_edited_manifest_cannot_remove_files_outside_the_folder(app, demo
     (out / "manifest.json").write_text(json.dumps(manifest))
     again = issue(app, demo, out)
     assert outside.exists() and again.removed == [] and len(again.skipped) == 5
+
+
+@pytest.mark.parametrize("languages", ["both", "sw", "en"])
+def test_a_batch_page_looks_like_the_single_download(app, demo, languages):
+    """The batch draws each certificate's own layer over a background laid out once: the page must come
+    out as the single download's, box for box, and read the same."""
+    from PIL import ImageChops
+
+    demo.certificate_languages = languages
+    certs = certificate_batch.current_certificates(demo)[:2]
+    with app.test_request_context():
+        parts = certificate_batch.render_batch(certs, **urls()).split()
+        singles = [certificates.render_certificate_pdf(c, urls()["verify_url_for"](c.serial), urls()["verify_form_url"])
+                   for c in certs]
+    for part, single in zip(parts, singles, strict=True):
+        batch_image, single_image = (pypdfium2.PdfDocument(data)[0].render(scale=1).to_pil().convert("RGB")
+                                     for data in (part, single))
+        assert batch_image.size == single_image.size
+        difference = ImageChops.difference(batch_image, single_image).convert("L").point(lambda v: v > 64 and 255)
+        assert difference.histogram()[255] / (batch_image.width * batch_image.height) < 0.001
+        words = pdf_text(part).split()  # the same words (pypdf reads the background's first)
+        assert words and sorted(words) == sorted(pdf_text(single).split())

@@ -6,6 +6,7 @@ import io
 import pytest
 from werkzeug.security import check_password_hash
 
+from awards.config import Defaults
 from awards.enums import InstitutionType, Role
 from awards.extensions import db
 from awards.models import AuditEvent, Institution, User
@@ -189,6 +190,23 @@ def test_judges_import_creates_judges_with_working_initial_passwords(app):
     assert [e.after["created"] for e in events if e.action == "import.judges"] == [30]
 
 
+def test_generated_passwords_take_the_fast_hash_and_chosen_ones_the_slow_one(app):
+    """Production settings: an imported judge's random initial password (128 bits) is hashed with
+    GENERATED_PASSWORD_HASH_METHOD, not stretched with scrypt (0.6 s each); a password the judge then
+    chooses is hashed with PASSWORD_HASH_METHOD."""
+    app.config["PASSWORD_HASH_METHOD"] = Defaults.PASSWORD_HASH_METHOD
+    app.config["GENERATED_PASSWORD_HASH_METHOD"] = Defaults.GENERATED_PASSWORD_HASH_METHOD
+    imports.import_institutions(institutions_csv())
+    result = imports.import_judges(judges_csv(judge_rows()[:3]))
+    db.session.commit()
+    account = result.accounts[0]
+    judge = db.session.execute(db.select(User).filter_by(email=account.email)).scalar_one()
+    assert len(account.initial_password) >= 22  # 16 random bytes, URL-safe base64
+    assert judge.password_hash.startswith(Defaults.GENERATED_PASSWORD_HASH_METHOD + "$")
+    assert accounts.authenticate(account.email, account.initial_password) == judge
+    assert accounts.hash_password("a password someone chose").startswith("scrypt:131072:8:1$")
+
+
 def test_bad_judge_rows_are_all_reported_and_nothing_is_written(app):
     officer_home = institutions.create_institution(name="Hospital", acronym="MNH", type=InstitutionType.AGENCY)
     accounts.create_user("afisa@mnh.example", name="Afisa", role=Role.INSTITUTION, password="a-long-passphrase",
@@ -227,3 +245,27 @@ def test_specialities_are_checked_against_the_editions_categories(app, demo):
     assert "Unknown speciality cooking" in reasons(result)[0][1] and "best-booth" in reasons(result)[0][1]
     good = imports.import_judges(judges_csv([["a@tuzo.example", "A", "MOH", "innovation; hiv-aids"]]))
     assert good.ok and good.created == 1
+
+
+def test_progress_counts_each_row_once_it_is_checked_and_written(app):
+    seen = []
+    result = imports.import_institutions(institutions_csv(), progress=lambda done, total: seen.append((done, total)))
+    db.session.commit()
+    assert result.created == 200
+    # Checked first (nothing new is done yet), then one step per institution written.
+    assert seen == [(0, 200)] + [(n, 200) for n in range(0, 201)]
+    seen.clear()
+    rows = judge_rows()[:5]
+    imports.import_judges(judges_csv(rows), progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(0, 5)] + [(n, 5) for n in range(0, 6)]
+    db.session.commit()
+    # Known rows are done once checked; a file with a bad row is done at once, writing nothing.
+    seen.clear()
+    imports.import_judges(judges_csv(rows + [["new@tuzo.example", "Mpya", "", ""]]),
+                          progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(0, 6), (5, 6), (6, 6)]
+    db.session.rollback()
+    seen.clear()
+    bad = imports.import_institutions(institutions_csv([["X1", "", "agency", ""], ["X2", "Two", "agency", ""]]),
+                                      progress=lambda done, total: seen.append((done, total)))
+    assert bad.bad_rows == 1 and seen == [(0, 2), (2, 2)]

@@ -47,9 +47,9 @@ JSON_GARBAGE = [b"{", b"[]", b"null", b'"x"', b"1e999", b'{"version": "1"}', b'{
 TEXT_GARBAGE = ["", HUGE, "\x00"]
 OUT_OF_RANGE_IDS = [0, 2**31, 2**63, 10**30]
 # Actions whose only input is the POST itself, or a confirmation box (any value ticks it): log out,
-# an organiser issuing a reset link or publishing a category. Garbage sent with them is ignored
-# and the action is done, so only their status is checked.
-NO_INPUT = {"auth.logout", "admin.issue_reset_link", "admin.publish_category"}
+# an organiser issuing a reset link, publishing a category or preparing the next certificates.
+# Garbage sent with them is ignored and the action is done, so only their status is checked.
+NO_INPUT = {"auth.logout", "admin.issue_reset_link", "admin.publish_category", "certificates_admin.prepare"}
 # Audit events that a refusal may leave (e.g. a failed login); anything else is a write.
 DENIAL = re.compile(r"(denied|refused|fail|rejected|locked|throttl|rate)", re.I)
 

@@ -107,9 +107,11 @@ MATRIX = {
     ("rubrics.upload", "POST"): {A: LOGIN, O: 403, "*": 403},
     ("rubrics.edit_category", "GET"): {A: LOGIN, O: 200, "*": 403},
     ("rubrics.edit_category", "POST"): {A: LOGIN, O: 403, "*": 403},
+    ("certificates_admin.edition", "GET"): {A: LOGIN, O: 200, "*": 403},
+    ("certificates_admin.prepare", "POST"): {A: LOGIN, O: 303, "*": 403},  # 303: back to the page, one chunk done
     ("certificates_admin.edition_zip", "GET"): {A: LOGIN, O: 200, "*": 403},
     ("certificates_admin.revoke", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: no reason
-    ("certificates_admin.reissue", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: the certificate is not revoked
+    ("certificates_admin.reissue", "POST"): {A: LOGIN, O: 400, "*": 403},  # 400: not confirmed
 }
 
 
@@ -190,6 +192,8 @@ def url_args(endpoint: str, actor: str, objects) -> dict:
         "rubrics.download": {"edition_slug": "psw-2026"},
         "rubrics.upload": {"edition_slug": "psw-2026"},
         "rubrics.edit_category": {"edition_slug": "psw-2026", "code": "innovation"},
+        "certificates_admin.edition": {"edition_slug": "psw-2026"},
+        "certificates_admin.prepare": {"edition_slug": "psw-2026"},
         "certificates_admin.edition_zip": {"edition_slug": "psw-2026"},
         "certificates_admin.revoke": {"serial": objects["cert"].serial},
         "certificates_admin.reissue": {"serial": objects["cert"].serial},

@@ -58,6 +58,7 @@ def test_a_bad_file_answers_400_with_every_bad_row(client, organiser):
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert "Nothing was imported. Fix these rows in taasisi.csv" in html
+    assert "200 rows read: 2 refused (listed below), so nothing was imported. The other 198 rows are fine." in html
     lines = re.findall(r'<tr><td class="num">(\d+)</td>', html)
     assert lines == ["9", "152"]
     assert "Unknown institution type parastatal" in html and "The acronym column is empty." in html
@@ -75,10 +76,10 @@ def test_no_file_or_no_csrf_token_is_refused(client, organiser):
 
 def test_a_good_judges_file_shows_the_initial_passwords_once(client, auth, organiser):
     resp = upload(client, "institutions", "institutions_file", institutions_csv())
-    assert resp.status_code == 200 and "200 created, 0 already there unchanged." in resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "200 rows read: 200 added, 0 already there unchanged." in resp.get_data(as_text=True)
     resp = upload(client, "judges", "judges_file", judges_csv())
     html = resp.get_data(as_text=True)
-    assert resp.status_code == 200 and "30 created, 0 already there unchanged." in html
+    assert resp.status_code == 200 and "30 rows read: 30 added, 0 already there unchanged." in html
     assert resp.headers["Cache-Control"] == "private, no-store"
     table = html.split('id="initial-passwords"')[1]
     passwords = dict(re.findall(r"<tr><td>([^<]+)</td><td>[^<]*</td><td><code>([^<]+)</code></td></tr>", table))
@@ -87,7 +88,7 @@ def test_a_good_judges_file_shows_the_initial_passwords_once(client, auth, organ
     again = client.get(PAGE).get_data(as_text=True)
     assert "initial-passwords" not in again and passwords["judge05@tuzo.example"] not in again
     resp = upload(client, "judges", "judges_file", judges_csv())
-    assert "0 created, 30 already there unchanged." in resp.get_data(as_text=True)
+    assert "30 rows read: 0 added, 30 already there unchanged." in resp.get_data(as_text=True)
     assert "initial-passwords" not in resp.get_data(as_text=True)
     # The initial password works.
     auth.logout()

@@ -81,7 +81,8 @@ def test_ranking_page_reads_the_snapshot_only(app, client, demo, monkeypatch):
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert resp.status_code == 200
-    # Category, edition and snapshot in one query, then the snapshot's standings to build the page.
+    # What the page depends on (plain columns, one query), then category, edition and snapshot with its
+    # standings to build the page (one query).
     assert len(statements) == 2, statements
     assert all("scorecard" not in s.lower() for s in statements)
     # Built once, the page is served from the cache: one query, to know the current publication.

@@ -6,6 +6,8 @@ import uuid
 
 import pytest
 import redis
+from cachetools import TTLCache
+from sqlalchemy import event
 
 from awards import create_app
 from awards.enums import ScorecardStatus
@@ -47,8 +49,9 @@ def current_snapshot() -> ResultSnapshot:
 
 
 def fragment_key(language: str) -> str:
-    snapshot = current_snapshot()
-    return public_results.results_fragment_key(snapshot.category, snapshot, language)
+    category = current_snapshot().category
+    key = public_results.ranking_key(category.edition.slug, category.code)
+    return public_results.results_fragment_key(key, language)
 
 
 def ranking_table(html: str) -> str:
@@ -69,11 +72,11 @@ def test_the_second_request_reuses_the_rendered_ranking(client, demo, rankings_b
     assert ranking_table(first.get_data(as_text=True)) in cache.get(key)
 
 
-def test_a_correction_shows_the_new_ranking_at_once(client, demo, rankings_built):
-    before = client.get(RANKING, headers=EN).get_data(as_text=True)
+def publish_correction() -> tuple[ResultSnapshot, ResultSnapshot]:
+    """A judge's card for the leader is sent back and scored at the bottom, then the correction is
+    published. Returns the old and the new snapshot."""
     old = current_snapshot()
     leader = json.loads(old.standings)["rows"][0]
-    # A judge's card for the leader is sent back and scored at the bottom, then the correction is published.
     card = db.session.execute(
         db.select(Scorecard).join(Scorecard.assignment)
         .filter(Assignment.entry_id == leader["entry_id"], Scorecard.status == ScorecardStatus.SUBMITTED)
@@ -87,12 +90,44 @@ def test_a_correction_shows_the_new_ranking_at_once(client, demo, rankings_built
                                    correction_reason="One judge's scores were entered for the wrong entry.")
     db.session.commit()
     assert new.sha256 != old.sha256
+    return old, new
+
+
+def test_a_correction_shows_the_new_ranking_at_once(client, demo, rankings_built):
+    before = client.get(RANKING, headers=EN).get_data(as_text=True)
+    old, new = publish_correction()
+    leader = json.loads(old.standings)["rows"][0]
     after = client.get(RANKING, headers=EN).get_data(as_text=True)
     assert len(rankings_built) == 2  # the new snapshot is a new key: computed again, not served stale
     new_leader = json.loads(new.standings)["rows"][0]
     assert ranking_table(after) != ranking_table(before)
     assert new_leader["score"] != leader["score"] or new_leader["entry_id"] != leader["entry_id"]
     assert "These results were corrected" in after and "These results were corrected" not in before
+
+
+def test_each_process_keeps_the_lookup_for_public_lookup_seconds(app, client, demo):
+    """The production memo (PUBLIC_LOOKUP_SECONDS, awards.cache.recent) on a clock of the test's own:
+    within its life a correction is not yet seen by this process; after it, it is."""
+    now = [0.0]
+    app.extensions["tuzo_recent_lookups"] = TTLCache(maxsize=1024, ttl=1.0, timer=lambda: now[0])
+    queries = []
+
+    def count(conn, cursor, statement, *args):
+        queries.append(statement)
+
+    before = client.get(RANKING, headers=EN)
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(RANKING, headers=EN).get_data() == before.get_data()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert not [q for q in queries if q.lstrip().upper().startswith("SELECT")]  # page and lookup both kept
+    publish_correction()
+    now[0] = 0.9
+    assert "These results were corrected" not in client.get(RANKING, headers=EN).get_data(as_text=True)
+    assert client.get("/results/psw-2026/no-such-category").status_code == 404  # nothing found: not kept
+    now[0] = 1.01
+    assert "These results were corrected" in client.get(RANKING, headers=EN).get_data(as_text=True)
 
 
 def test_viewers_never_get_each_others_page(app, demo):

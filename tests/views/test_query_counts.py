@@ -81,6 +81,7 @@ PAGES = {
     "judge dashboard": (JUDGE, lambda e: "/judging/", None),
     "scoring page": (JUDGE, lambda e: f"/judging/assignments/{_judge_assignment(e)}", None),
     "organiser progress": (ORGANISER, lambda e: f"/admin/editions/{e.slug}/progress", None),
+    "certificates console": (ORGANISER, lambda e: f"/admin/certificates/editions/{e.slug}", None),
     "public ranking": (None, lambda e: f"/results/{e.slug}/innovation", lambda e: f"/results/{e.slug}/{GROWN}"),
 }
 

@@ -120,7 +120,7 @@ def test_filled_sheet_shows_only_the_judges_own_scorecard_and_the_exact_total(cl
         c = row.criterion
         expected += (row.value - c.scale_min) / (c.scale_max - c.scale_min) * c.weight
     expected = expected.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    shown = format(expected.normalize(), "f")
+    shown = f"{expected:,.2f}"  # a score shows exactly two decimals
 
     auth.login(ASHA)
     set_language(client, "en")

@@ -35,6 +35,8 @@ def score_form(assignment, *, level="5", version=0, token, submit=True, **overri
         data[f"score_{criterion.id}"] = level
         data[f"comment_{criterion.id}"] = ""
     data["submit" if submit else "save"] = "1"
+    if submit:
+        data["confirm"] = "y"  # the judge ticked "I have checked these scores"
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -119,6 +121,48 @@ def test_messages_come_in_swahili_too(client, auth, demo):
     resp = client.post(url, data=data, headers={"Accept-Language": "sw"})
     assert resp.status_code == 400
     assert "Toa alama kwa kila kigezo" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", "Tick the box to confirm that you want to submit. Your scores were saved as a draft"),
+    ("sw", "Weka alama kwenye kisanduku kuthibitisha kwamba unataka kuwasilisha."),
+])
+def test_submit_without_the_confirmation_keeps_a_draft_and_says_so(client, auth, demo, lang, message):
+    auth.login(ASHA)
+    assignment = mnh_booth_assignment()
+    url = f"/judging/assignments/{assignment.id}"
+    token = csrf_token(client, url)
+    resp = client.post(url, data=score_form(assignment, level="4", token=token, confirm=None),
+                       headers={"Accept-Language": lang})
+    assert resp.status_code == 400
+    body = resp.get_data(as_text=True)
+    assert message in body
+    assert re.search(r'<input[^>]*aria-invalid="true"[^>]*name="confirm"|<input[^>]*name="confirm"[^>]*aria-invalid="true"',
+                     body)
+    # Nothing typed is lost: the scores are the draft, which is not submitted.
+    db.session.expire_all()
+    card = mnh_booth_assignment().scorecard
+    assert card.status is ScorecardStatus.DRAFT and card.submitted_at is None
+    assert {s.value for s in card.scores} == {Decimal(4)} and card.comment == "Banda zuri sana."
+    event = db.session.execute(db.select(AuditEvent).filter_by(object_id=str(card.id), object_type="Scorecard")).scalar_one()
+    assert event.action == "scorecard.save"
+    # The page carries the draft's version, so ticking the box and submitting again goes through.
+    assert f'name="version" type="hidden" value="{card.version}"' in body
+    resp = client.post(url, data=score_form(assignment, level="4", version=card.version, token=token))
+    assert resp.status_code == 302
+    db.session.expire_all()
+    card = mnh_booth_assignment().scorecard
+    assert card.status is ScorecardStatus.SUBMITTED and {s.value for s in card.scores} == {Decimal(4)}
+
+
+def test_save_draft_needs_no_confirmation(client, auth, demo):
+    auth.login(ASHA)
+    assignment = mnh_booth_assignment()
+    url = f"/judging/assignments/{assignment.id}"
+    resp = client.post(url, data=score_form(assignment, token=csrf_token(client, url), submit=False))
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert mnh_booth_assignment().scorecard.status is ScorecardStatus.DRAFT
 
 
 def test_tampered_assignment_id_is_not_found(client, auth, demo):

@@ -65,7 +65,7 @@
     clearTimeout(timer);
     var kept = localStorage.getItem(key);
     if (!kept || sending) return;
-    if (!navigator.onLine) { wasOffline = true; show(form.dataset.msgOffline, "offline"); return; }
+    if (!navigator.onLine) { wasOffline = true; show(heldSubmit ? form.dataset.msgHeld : form.dataset.msgOffline, "offline"); return; }
     sending = true;
     show(form.dataset.msgSaving, "saving");
     fetch(form.dataset.autosaveUrl, {
@@ -122,13 +122,20 @@
     show(form.dataset.msgOffline, "offline");
     send();
   }
-  form.addEventListener("change", function () { keep(); schedule(); });
-  form.addEventListener("input", function () { keep(); schedule(); });
+  // The submit confirmation is not part of the draft: ticking it saves nothing.
+  function isDraftField(event) { return event.target.name !== "confirm"; }
+  form.addEventListener("change", function (event) { if (isDraftField(event)) { keep(); schedule(); } });
+  form.addEventListener("input", function (event) { if (isDraftField(event)) { keep(); schedule(); } });
   form.addEventListener("focusout", function () { if (localStorage.getItem(key)) send(); });
   window.addEventListener("online", send);
-  window.addEventListener("offline", function () { wasOffline = true; show(form.dataset.msgOffline, "offline"); });
+  window.addEventListener("offline", function () {
+    wasOffline = true;
+    show(heldSubmit ? form.dataset.msgHeld : form.dataset.msgOffline, "offline");
+  });
   // A full form submit (Save draft / Submit) carries everything, so the kept copy is no longer
   // needed. If an autosave is on its way, wait for it: the submit must carry the version it creates.
+  // Offline, the draft is kept and the submit waits for the connection: the "online" autosave then
+  // sends it again with the same button, so the form (with its confirmation tick) is posted as pressed.
   function releaseSubmit(version) {
     var submitter = heldSubmit;
     heldSubmit = null;
@@ -138,6 +145,14 @@
   }
   form.addEventListener("submit", function (event) {
     clearTimeout(timer);
+    if (!navigator.onLine) {
+      event.preventDefault();
+      heldSubmit = event.submitter || null;
+      keep();
+      wasOffline = true;
+      show(form.dataset.msgHeld, "offline");
+      return;
+    }
     if (sending) {
       event.preventDefault();
       heldSubmit = event.submitter || null;
