@@ -75,7 +75,7 @@ bench: $(VENV)/.installed translations
 	$(BIN)/python bench/ranking.py
 	$(BIN)/python bench/autosave.py
 	$(BIN)/python bench/results.py
-	$(BIN)/python bench/certificates.py --certificates 100 --sample 10
+	$(BIN)/python bench/certificates.py
 
 # SQL injection probe (tests/trust/sqlmap_probe.py): sqlmap against the login form, the certificate
 # lookups and the public results of a throwaway demo server on a loopback port. A few minutes, so not
