@@ -59,21 +59,6 @@ def edition_snapshots(edition: Edition) -> dict[int, ResultSnapshot]:
     return {s.category_id: s for s in snapshots}
 
 
-def category_and_snapshot(edition_slug: str, category_code: str) -> tuple[Category, ResultSnapshot] | None:
-    """The category (its edition loaded with it) and its current snapshot. One query. The standings
-    (the large part) load only when read: a page served from the cache never needs them."""
-    found = db.session.execute(
-        db.select(Category, ResultSnapshot)
-        .join(Category.edition)
-        .join(ResultSnapshot, db.and_(ResultSnapshot.category_id == Category.id, ResultSnapshot.superseded.is_(False)))
-        .filter(Edition.slug == edition_slug, Category.code == category_code)
-        .options(db.contains_eager(Category.edition), db.defer(ResultSnapshot.standings))
-        .order_by(ResultSnapshot.id.desc())
-        .limit(1)
-    ).first()
-    return (found[0], found[1]) if found is not None else None
-
-
 def _ranking_lookup() -> sa.Select:
     edition, category, snapshot = Edition.__table__.c, Category.__table__.c, ResultSnapshot.__table__.c
     return (

@@ -51,9 +51,7 @@ def edition_results(edition_slug: str):
 @bp.get("/results/<edition_slug>/<category_code>")
 @public
 def category_results(edition_slug: str, category_code: str):
-    key = public_results.ranking_key(edition_slug, category_code)
-    if key is None:
-        abort(404)
+    key = _published_or_404(edition_slug, category_code)
     fragment_key = public_results.results_fragment_key(key, lang())
     # Everything the page shows (the publication, names, places shown, language) and who views it.
     tag = public_results.etag("ranking", fragment_key, _viewer())
@@ -76,23 +74,24 @@ def category_results(edition_slug: str, category_code: str):
 @bp.get("/results/<edition_slug>/<category_code>.csv")
 @public
 def category_results_csv(edition_slug: str, category_code: str):
-    category, snapshot = _published_or_404(edition_slug, category_code)
-    tag = public_results.etag("csv", snapshot.sha256, category.edition.public_places)
+    key = _published_or_404(edition_slug, category_code)
 
     def body():
+        category, snapshot = public_results.category_and_snapshot_of(key)
         csv = public_results.open_data_csv(public_results.open_data(category, snapshot))
         return current_app.response_class(csv, mimetype="text/csv", headers={
-            "Content-Disposition": f'inline; filename="{category.edition.slug}-{category.code}.csv"'})
+            "Content-Disposition": f'inline; filename="{key.edition_slug}-{key.code}.csv"'})
 
-    return _cached(tag, body, open_data=True)
+    return _cached(public_results.etag("csv", key.sha256, key.public_places), body, open_data=True)
 
 
 @bp.get("/results/<edition_slug>/<category_code>.json")
 @public
 def category_results_json(edition_slug: str, category_code: str):
-    category, snapshot = _published_or_404(edition_slug, category_code)
-    tag = public_results.etag("json", snapshot.sha256, category.edition.public_places)
-    return _cached(tag, lambda: jsonify(public_results.open_data(category, snapshot)), open_data=True)
+    key = _published_or_404(edition_slug, category_code)
+    return _cached(public_results.etag("json", key.sha256, key.public_places),
+                   lambda: jsonify(public_results.open_data(*public_results.category_and_snapshot_of(key))),
+                   open_data=True)
 
 
 @bp.get("/openapi.json")
@@ -108,10 +107,11 @@ def openapi():
 
 
 def _published_or_404(edition_slug: str, category_code: str):
-    found = public_results.category_and_snapshot(edition_slug, category_code)
-    if found is None:
+    """The category's ranking_key (what its published results depend on), or 404."""
+    key = public_results.ranking_key(edition_slug, category_code)
+    if key is None:
         abort(404)
-    return found
+    return key
 
 
 def _viewer() -> str:

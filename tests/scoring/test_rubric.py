@@ -247,8 +247,8 @@ def test_sheet_with_a_criterion_twice_is_refused():
     assert (raised.value.criterion, raised.value.entry, raised.value.judge) == ("a", "entry-1", "judge-1")
 
 
-# The fast count of a Decimal score (exact Decimal arithmetic, awards.scoring.rubric._Scale.steps) must
-# agree with the full check in Fractions on every value: the same steps, or the same refusal.
+# The fast count of a Decimal score (remembered by its exact text, awards.scoring.rubric._Scale.steps)
+# must agree with the full check in Fractions on every value: the same steps, or the same refusal.
 _scales = st.sampled_from([("0", "5", "1"), ("1", "10", "0.5"), ("0", "100", "0.25"), ("-2", "2", "0.1"),
                            ("0", "1", "0.001"), ("0", "3", "1.5")])
 _values = st.one_of(
