@@ -1,7 +1,9 @@
 """Fixtures in the shape of flaskr's tests: app, client, runner, plus a database and the demo.
 
 The schema is built once per run by the real Alembic migrations. Each test then starts
-from empty tables. AWARDS_TEST_DATABASE_URL runs the suite on PostgreSQL (CI does).
+from empty tables. The demo is loaded through the services once per run and restored from a
+copy of its rows for each later test that asks for it. AWARDS_TEST_DATABASE_URL runs the suite
+on PostgreSQL (CI does).
 """
 
 import atexit
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import Integer, text
 
 from awards import create_app
 from awards.extensions import db
@@ -89,6 +91,8 @@ def app(_schema):
         db.session.rollback()
         db.session.remove()
         _empty_tables()
+        # Prepared certificates belong to the rows just deleted (evidence files are content-addressed).
+        shutil.rmtree(Path(UPLOAD_DIR) / "certificates", ignore_errors=True)
         db.engine.dispose()
 
 
@@ -148,12 +152,78 @@ def runner(app):
 
 @pytest.fixture
 def demo(app):
-    """The demo edition (psw-2026), loaded through the services like `awards demo` does."""
-    from awards import seeding
+    """The demo edition (psw-2026), loaded through the services like `awards demo` does.
 
+    The first test of the run loads it; later tests get the same rows back (`_DemoCopy`),
+    since loading it through the services costs seconds and restoring a copy milliseconds.
+    """
+    from awards import seeding
+    from awards.models import Edition
+
+    global _demo_copy
+    if _demo_copy is not None and _DemoCopy.tables_empty():
+        edition_id = _demo_copy.restore()
+        return db.session.get(Edition, edition_id)
+    was_empty = _DemoCopy.tables_empty()
     edition, _ = seeding.load_demo()
     db.session.commit()
+    if was_empty and _demo_copy is None:
+        _demo_copy = _DemoCopy.take(edition.id)
     return edition
+
+
+class _DemoCopy:
+    """Every table's rows right after the demo was loaded into empty tables, and its evidence files.
+
+    Restoring inserts the same rows with the same ids (the audit chain and the published snapshot's
+    hashes stay valid), moves PostgreSQL's id sequences past them, and puts back any evidence file
+    a test deleted.
+    """
+
+    def __init__(self, edition_id: int, rows: dict, files: dict[str, bytes]):
+        self.edition_id, self.rows, self.files = edition_id, rows, files
+
+    @staticmethod
+    def tables_empty() -> bool:
+        with db.engine.connect() as conn:
+            return not any(conn.execute(db.select(t).limit(1)).first() for t in db.metadata.sorted_tables)
+
+    @classmethod
+    def take(cls, edition_id: int) -> "_DemoCopy":
+        from awards.models import Evidence
+        from awards.services.evidence import file_store
+
+        with db.engine.connect() as conn:
+            rows = {t: [dict(r) for r in conn.execute(db.select(t)).mappings()] for t in db.metadata.sorted_tables}
+        store = file_store()
+        shas = db.session.execute(db.select(Evidence.sha256).where(Evidence.sha256.is_not(None))).scalars()
+        files = {sha: store.path(sha).read_bytes() for sha in set(shas)}
+        return cls(edition_id, rows, files)
+
+    def restore(self) -> int:
+        from awards.services.evidence import file_store
+
+        with db.engine.begin() as conn:
+            for table, rows in self.rows.items():
+                if rows:
+                    conn.execute(table.insert(), rows)
+            if PG_URL:
+                for table in self.rows:
+                    for column in table.primary_key.columns:
+                        if isinstance(column.type, Integer):
+                            conn.execute(text(
+                                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                                f"coalesce(max({column.name}), 0) + 1, false) FROM {table.name}"))
+        store = file_store()
+        for sha, data in self.files.items():
+            if not store.exists(sha):
+                path = store.path(sha)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+        return self.edition_id
+
+
+_demo_copy: _DemoCopy | None = None
 
 
 def user(email: str) -> User:
