@@ -14,9 +14,16 @@ directly), then measures in the same run:
       then the combined PDF and the manifest), per certificate.
 
 Both are timed in wall time and in this process's CPU time; the CPU figures are the steadier when
-other work shares the machine. It prints figures and ratios, never asserts. Timings are taken
-without tracemalloc (which slows Python code); a second pass under tracemalloc gives the peak of
-Python allocations. ru_maxrss is the process's peak resident memory so far (monotonic), read after
+other work shares the machine. The objects of the setup are frozen out of the garbage collector's
+reach first, as wsgi.py does in the web server that renders single downloads and prepares batches.
+
+Then where the time goes: one chunk's split, and the chunk and ten single renders, each with and
+without their QR codes (an empty SVG of the same size in their place), in turn, best of 5. That
+gives what a QR code costs in each path (segno's encoding and WeasyPrint drawing its SVG), and the
+ratio the batch would reach without QR codes at all.
+
+It prints figures and ratios, never asserts. Timings are taken without tracemalloc (which slows
+Python code); a second pass under tracemalloc gives the peak of Python allocations. ru_maxrss is the process's peak resident memory so far (monotonic), read after
 each phase.
 """
 
@@ -24,13 +31,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import io
+import re
 import resource
 import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -86,6 +96,24 @@ def _add_certificates(edition, wanted: int) -> int:
     return have
 
 
+@contextlib.contextmanager
+def _without_qr_codes(certificates):
+    """Certificates rendered with an empty SVG of the QR code's size in its place."""
+    real = certificates.qr_data_uri
+    size = real("https://tuzo.bench/verify/PSW-2026-0000-0000-0000")
+    empty = "data:image/svg+xml," + quote(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{0}"/>'.format(_svg_width(size)))
+    certificates.qr_data_uri = lambda verify_url: empty
+    try:
+        yield
+    finally:
+        certificates.qr_data_uri = real
+
+
+def _svg_width(data_uri: str) -> str:
+    return re.search(r"""width=['"]([0-9.]+)""", unquote(data_uri))[1]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--certificates", type=int, default=500)
@@ -104,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from awards import create_app, seeding
     from awards.extensions import db
-    from awards.services import certificate_batch
+    from awards.services import certificate_batch, certificates
     from awards.services.certificates import render_certificate_pdf
 
     with tempfile.TemporaryDirectory(prefix="tuzo-bench-certificates-") as tmp:
@@ -117,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
             edition, _ = seeding.load_demo()
             db.session.commit()
             count = _add_certificates(edition, arguments.certificates)
+        gc.freeze()  # as wsgi.py does after loading the app
         setup = time.perf_counter() - started
         print(f"setup: migrations + demo + {count} current certificates in {setup:.1f} s "
               f"(chunk {arguments.chunk}, sample {arguments.sample})")
@@ -151,13 +180,34 @@ def main(argv: list[str] | None = None) -> int:
             wall, cpu = clock.lap()
             wall_a, cpu_a = wall_a + wall, cpu_a + cpu
 
-            # Where the batch time goes, on one chunk.
+            # Where the time goes: one chunk's render and split; then the chunk and a few single renders,
+            # each with and without QR codes, in turn, best of 5 (CPU).
             chunk = certs[: arguments.chunk]
             rendered = certificate_batch.render_batch(chunk, verify_url_for=verify_url_for,
                                                       verify_form_url=verify_form_url)
-            wall_render, cpu_render = clock.lap()
+            clock.lap()
             parts = rendered.split()
-            wall_split, cpu_split = clock.lap()
+            _, cpu_split = clock.lap()
+            few = sample[:10]
+
+            shared = certificate_batch.Backgrounds()  # laid out once, as in a run of many chunks
+
+            def render_chunk():
+                certificate_batch.render_batch(chunk, verify_url_for=verify_url_for, verify_form_url=verify_form_url,
+                                               backgrounds=shared)
+
+            phases = {"chunk": (render_chunk, len(chunk), False), "chunk, no QR": (render_chunk, len(chunk), True),
+                      "single": (lambda: single(few), len(few), False),
+                      "single, no QR": (lambda: single(few), len(few), True)}
+            cpu_each = dict.fromkeys(phases, float("inf"))
+            render_chunk()
+            for _ in range(5):
+                for name, (run, n, no_qr) in phases.items():
+                    gc.collect()
+                    with _without_qr_codes(certificates) if no_qr else contextlib.nullcontext():
+                        clock.lap()
+                        run()
+                        cpu_each[name] = min(cpu_each[name], clock.lap()[1] / n)
 
             # Memory pass under tracemalloc (slower; not timed): the batch path's peak is one chunk's
             # render and split, or the final merge (from the files on disk when a run resumes: the worst case).
@@ -186,8 +236,15 @@ def main(argv: list[str] | None = None) -> int:
               f"   ({len(result.issued)} issued, {len(result.skipped)} skipped, combined PDF and manifest)")
         print(f"ratio (a) / (b) per certificate: wall {wall_a / n_a / (wall_b / n_b):.1f}x, "
               f"CPU {cpu_a / n_a / (cpu_b / n_b):.1f}x (CPU time is the steadier on a shared machine)")
-        print(f"one chunk of {len(chunk)}: render {cpu_render / len(chunk) * 1e3:.1f} ms CPU each "
-              f"(background laid out once per call), split into one PDF each {cpu_split / len(chunk) * 1e3:.2f} ms CPU each")
+        qr_single, qr_batch = (cpu_each["single"] - cpu_each["single, no QR"], cpu_each["chunk"] - cpu_each["chunk, no QR"])
+        print(f"where the time goes (CPU, best of 5, in turn): one render {cpu_each['single'] * 1e3:.1f} ms, "
+              f"without its QR code {cpu_each['single, no QR'] * 1e3:.1f} ms; a chunk of {len(chunk)} "
+              f"{cpu_each['chunk'] * 1e3:.1f} ms each, without QR codes {cpu_each['chunk, no QR'] * 1e3:.1f} ms each; "
+              f"split into one PDF each {cpu_split / len(chunk) * 1e3:.2f} ms each")
+        print(f"a QR code (segno + WeasyPrint drawing its SVG) costs {qr_single * 1e3:.1f} ms CPU in a single render "
+              f"and {qr_batch * 1e3:.1f} ms in the batch; best of 5, the batch is "
+              f"{cpu_each['single'] / cpu_each['chunk']:.1f}x faster than one render each, and would be "
+              f"{cpu_each['single'] / cpu_each['chunk, no QR']:.1f}x without QR codes at all")
         print(f"PDF size: single {single_size / 1024:.0f} KiB, split from batch {split_size / 1024:.0f} KiB, "
               f"combined of {result.total} {combined_size / 1024 / 1024:.1f} MiB")
         print(f"tracemalloc peak (Python allocations): single render {single_peak / 2**20:.1f} MiB, "

@@ -119,14 +119,18 @@ def fingerprint(cert: Certificate, verify_url: str, verify_form_url: str) -> str
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def qr_data_uri(verify_url: str) -> str:
+    """The QR code for the verify URL, as an SVG data URI."""
+    return segno.make(verify_url, error="m").svg_data_uri(scale=4, border=2)
+
+
 def certificate_context(cert: Certificate, verify_url: str, verify_form_url: str) -> dict:
-    qr = segno.make(verify_url, error="m")
     langs = languages_for(cert)
     return {
         "serial": cert.serial,
         "kind": cert.kind.value,
         "verify_url": verify_url,
-        "qr_data_uri": qr.svg_data_uri(scale=4, border=2),
+        "qr_data_uri": qr_data_uri(verify_url),
         "blocks": [statement(cert, lang, verify_form_url) for lang in langs],
         "signatories": [
             {"name": s.get("name", ""), "titles": [(lang, s.get(f"title_{lang}", "")) for lang in langs]}
