@@ -161,13 +161,12 @@ def demo(app):
     from awards.models import Edition
 
     global _demo_copy
-    if _demo_copy is not None and _DemoCopy.tables_empty():
-        edition_id = _demo_copy.restore()
-        return db.session.get(Edition, edition_id)
-    was_empty = _DemoCopy.tables_empty()
+    empty = _DemoCopy.tables_empty()  # else a fixture added rows first: load it for real
+    if empty and _demo_copy is not None:
+        return db.session.get(Edition, _demo_copy.restore())
     edition, _ = seeding.load_demo()
     db.session.commit()
-    if was_empty and _demo_copy is None:
+    if empty:
         _demo_copy = _DemoCopy.take(edition.id)
     return edition
 
