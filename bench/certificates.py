@@ -23,8 +23,8 @@ gives what a QR code costs in each path (segno's encoding and WeasyPrint drawing
 ratio the batch would reach without QR codes at all.
 
 It prints figures and ratios, never asserts. Timings are taken without tracemalloc (which slows
-Python code); a second pass under tracemalloc gives the peak of Python allocations. ru_maxrss is the process's peak resident memory so far (monotonic), read after
-each phase.
+Python code); a second pass under tracemalloc gives the peak of Python allocations. ru_maxrss is
+the process's peak resident memory so far (monotonic), read after each phase.
 """
 
 from __future__ import annotations
@@ -100,9 +100,8 @@ def _add_certificates(edition, wanted: int) -> int:
 def _without_qr_codes(certificates):
     """Certificates rendered with an empty SVG of the QR code's size in its place."""
     real = certificates.qr_data_uri
-    size = real("https://tuzo.bench/verify/PSW-2026-0000-0000-0000")
-    empty = "data:image/svg+xml," + quote(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{0}"/>'.format(_svg_width(size)))
+    width = _svg_width(real("https://tuzo.bench/verify/PSW-2026-0000-0000-0000"))
+    empty = "data:image/svg+xml," + quote(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{width}"/>')
     certificates.qr_data_uri = lambda verify_url: empty
     try:
         yield
@@ -180,8 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             wall, cpu = clock.lap()
             wall_a, cpu_a = wall_a + wall, cpu_a + cpu
 
-            # Where the time goes: one chunk's render and split; then the chunk and a few single renders,
-            # each with and without QR codes, in turn, best of 5 (CPU).
+            # Where the time goes: one chunk's split; then the chunk and a few single renders, each with
+            # and without QR codes, in turn, best of 5 (CPU).
             chunk = certs[: arguments.chunk]
             rendered = certificate_batch.render_batch(chunk, verify_url_for=verify_url_for,
                                                       verify_form_url=verify_form_url)
