@@ -216,9 +216,7 @@ class _DemoCopy:
         store = file_store()
         for sha, data in self.files.items():
             if not store.exists(sha):
-                path = store.path(sha)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
+                store.put_bytes(data, max_bytes=len(data))
         return self.edition_id
 
 

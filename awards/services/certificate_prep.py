@@ -112,6 +112,13 @@ def write_zip(edition: Edition, archive: BinaryIO) -> int:
     return len(names)
 
 
+def has_certificates(edition: Edition) -> bool:
+    """Has the edition issued any certificate, whatever its status?"""
+    return db.session.execute(
+        db.select(Certificate.id).join(Certificate.snapshot).filter(ResultSnapshot.edition_id == edition.id).limit(1)
+    ).first() is not None
+
+
 def edition_certificates(edition: Edition, *, category_id: int | None = None, offset: int = 0,
                          limit: int | None = None) -> list[Certificate]:
     """Every certificate of the edition, whatever its status: category by category, the current

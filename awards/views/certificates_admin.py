@@ -49,9 +49,7 @@ def _page(edition, *, status: int = 200, failed: Certificate | None = None, revo
         rows = certificate_prep.edition_certificates(edition, category_id=category.id if category else None,
                                                      offset=(page - 1) * PAGE, limit=PAGE + 1)
         certs, more = rows[:PAGE], len(rows) > PAGE
-    any_certificate = bool(certs) or db.session.execute(
-        db.select(Certificate.id).join(Certificate.snapshot).filter_by(edition_id=edition.id).limit(1)
-    ).first() is not None
+    any_certificate = bool(certs) or certificate_prep.has_certificates(edition)
     return render_template(
         "certificates/console.html", edition=edition, certs=certs, more=more, page=page, category=category,
         categories=categories, serial=serial, any_certificate=any_certificate,
