@@ -224,6 +224,7 @@ def certificates_command(slug, out_dir, base_url):
     """Write the edition's current certificates as PDFs; re-running renders only what changed."""
     import time
     from pathlib import Path
+    from urllib.parse import urlsplit
 
     from flask import current_app, url_for
 
@@ -234,6 +235,10 @@ def certificates_command(slug, out_dir, base_url):
         base_url = f"{current_app.config.get('PREFERRED_URL_SCHEME', 'http')}://{current_app.config['SERVER_NAME']}"
     if not base_url:
         raise click.ClickException("Give --base-url (the public address in the QR codes) or set SERVER_NAME.")
+    address = urlsplit(base_url)
+    if address.scheme not in ("http", "https") or not address.netloc or address.query or address.fragment:
+        raise click.ClickException(f"--base-url must be an http or https address such as https://tuzo.example, "
+                                   f"not {base_url!r}: phones open the QR codes only with one.")
     base_url = base_url.rstrip("/")
     started = time.perf_counter()
     # Paths from the URL map, prefixed with the public address (SERVER_NAME would win over a base_url).
@@ -250,7 +255,11 @@ def certificates_command(slug, out_dir, base_url):
             )
     click.echo(f"{len(result.issued)} issued, {len(result.skipped)} skipped (up to date), "
                f"{len(result.removed)} removed (superseded or revoked) in {time.perf_counter() - started:.1f} s.")
-    click.echo(f"Combined PDF: {result.combined}; manifest: {result.manifest}.")
+    if result.total:
+        click.echo(f"Combined PDF: {result.combined}; manifest: {result.manifest}.")
+    else:
+        click.echo(f"Edition {edition.slug} has no certificates that verify as valid: they are issued when a "
+                   f"category's results are published. Manifest: {result.manifest}.")
 
 
 @awards_cli.command("backup")

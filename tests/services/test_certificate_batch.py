@@ -205,6 +205,25 @@ def test_cli_writes_the_certificates_with_a_base_url(app, runner, demo, tmp_path
     assert runner.invoke(args=["awards", "certificates", "--edition", "nope", "--out", str(out)]).exit_code == 1
 
 
+@pytest.mark.parametrize("base_url", ["tuzo.example", "ftp://tuzo.example", "https://", "https://tuzo.example/?a=1"])
+def test_cli_refuses_a_base_url_the_qr_codes_could_not_open(app, runner, demo, tmp_path, base_url):
+    out = tmp_path / "out"
+    result = runner.invoke(args=["awards", "certificates", "--edition", "psw-2026", "--out", str(out),
+                                 "--base-url", base_url])
+    assert result.exit_code == 1 and "--base-url must be an http or https address" in result.output
+    assert not out.exists()
+
+
+def test_cli_says_when_an_edition_has_no_certificates(app, runner, demo, tmp_path):
+    assert runner.invoke(args=["awards", "init", "--year", "2027"]).exit_code == 0  # nothing published yet
+    out = tmp_path / "out"
+    result = runner.invoke(args=["awards", "certificates", "--edition", "psw-2027", "--out", str(out),
+                                 "--base-url", "https://tuzo.example"])
+    assert result.exit_code == 0, result.output
+    assert "0 issued, 0 skipped" in result.output and "has no certificates that verify as valid" in result.output
+    assert "Combined PDF" not in result.output and not (out / "all-certificates.pdf").exists()
+
+
 def test_a_hand_edited_manifest_cannot_remove_files_outside_the_folder(app, demo, tmp_path):
     out = tmp_path / "out"
     issue(app, demo, out)
