@@ -3,11 +3,11 @@
 Rendering certificate by certificate repeats the expensive parts of WeasyPrint (loading and
 subsetting the fonts, parsing the style sheet, building the document) for every page, and lays
 out every page whole. ``render_batch`` lays out many certificates as one document, and only what
-differs between them: what the certificates of an edition share (the frame, the crest, the
-signatories and their titles, the label of the serial) is laid out once, as a background page,
-and drawn under each certificate's own layer (statements, hint, QR code, serial) as a PDF form
-XObject. Both layers come from the same page partial and style sheet as the single download, each
-keeping the other's boxes hidden, so every box lands where the single download puts it.
+differs between them: what certificates of a kind share (the frame, the crest, the titles and
+dates, the hint, the signatories, the label of the serial) is laid out once, as a background page,
+and drawn under each certificate's own layer (its statements, QR code and serial) as a PDF form
+XObject. Every part of the page has a fixed place in the style sheet the single download uses
+too, so the two layers need nothing of each other to land where the single download puts them.
 
 The render's objects are serialised once (``awards.pdf.PageStore``), and each certificate's PDF,
 like the combined PDF, is assembled from them: the certificate's page, the background and the
@@ -60,9 +60,9 @@ def _anchor(serial: str) -> str:
 
 
 def _background_key(context: dict) -> tuple:
-    """What the background layer of a certificate depends on: its languages, the label of the serial
-    and the signatories (all set per edition)."""
-    return (tuple((b["lang"], b["serial_label"]) for b in context["blocks"]),
+    """What the background layer of a certificate depends on: in each of its languages, its title (the
+    kind of certificate), its date, the hint and the label of the serial; and the signatories."""
+    return (tuple((b["lang"], b["title"], b["date"], b["verify_hint"], b["serial_label"]) for b in context["blocks"]),
             tuple((s["name"], tuple(s["titles"])) for s in context["signatories"]))
 
 
@@ -76,27 +76,42 @@ def _number(reference: bytes) -> int:
     return int(reference.split()[0])
 
 
+_DRAWN = re.compile(rb"/(\S+) Do\b")
+
+
+def _own_resources(pdf: pydyf.PDF, resources: pydyf.Dictionary, xobjects: dict, stream: pydyf.Stream) -> str:
+    """A copy of the render's shared resources with only those of ``xobjects`` (images, forms) that
+    ``stream`` draws: WeasyPrint gives all its pages one dictionary, so a page cut out with it would
+    carry every page's images, the other certificates' QR codes among them."""
+    drawn = {name.decode() for item in stream.stream if isinstance(item, (bytes, str))
+             for name in _DRAWN.findall(item if isinstance(item, bytes) else item.encode())}
+    own = pydyf.Dictionary(resources)
+    own["XObject"] = pydyf.Dictionary({name: xobjects[name] for name in drawn})
+    pdf.add_object(own)
+    return own.reference
+
+
 def _draw_backgrounds(pdf: pydyf.PDF, backgrounds: int, page_background: Sequence[int]) -> None:
     """The PDF's first ``backgrounds`` pages become form XObjects and leave the page tree; each
-    following page i draws background ``page_background[i]`` first."""
+    following page i draws background ``page_background[i]`` first. Every page and form gets
+    resources of its own (``_own_resources``)."""
     kids = pdf.pages["Kids"]
     pages = [pdf.objects[number] for number in kids[::3]]
     resources = pdf.objects[_number(pages[0]["Resources"])]  # WeasyPrint's pages share theirs
-    form_resources = pydyf.Dictionary(resources)  # the forms': without the forms themselves
-    pdf.add_object(form_resources)
-    resources["XObject"] = pydyf.Dictionary(resources["XObject"])
-    names = []
+    forms = {}
     for index, page in enumerate(pages[:backgrounds]):
         form = pdf.objects[_number(page["Contents"])]
         form.extra.update({"Type": "/XObject", "Subtype": "/Form", "BBox": page["MediaBox"],
-                           "Resources": form_resources.reference})
-        names.append(f"TuzoBackground{index}")
-        resources["XObject"][names[-1]] = form.reference
+                           "Resources": _own_resources(pdf, resources, resources["XObject"], form)})
+        forms[f"TuzoBackground{index}"] = form.reference
         page.clear()  # no longer a page: an empty dictionary that nothing refers to
+    xobjects, names = dict(resources["XObject"], **forms), list(forms)
     pdf.pages["Kids"] = pydyf.Array(kids[3 * backgrounds:])
     pdf.pages["Count"] -= backgrounds
     for page, background in zip(pages[backgrounds:], page_background, strict=True):
-        pdf.objects[_number(page["Contents"])].stream.insert(0, f"q /{names[background]} Do Q")
+        stream = pdf.objects[_number(page["Contents"])]
+        stream.stream.insert(0, f"q /{names[background]} Do Q")
+        page["Resources"] = _own_resources(pdf, resources, xobjects, stream)
 
 
 @dataclass
