@@ -22,8 +22,6 @@ is missing or out of date.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import io
 import json
@@ -43,7 +41,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from awards.extensions import db
 from awards.models import Certificate, Edition, ResultSnapshot
-from awards.pdf import STATIC_DIR, BundledOnlyFetcher, PageStore, assemble
+from awards.pdf import STATIC_DIR, BundledOnlyFetcher, PageStore, assemble, collector_paused
 from awards.services import certificates
 from awards.services.certificates import certificate_context
 
@@ -145,20 +143,6 @@ def combine(parts: Sequence[tuple[RenderedBatch, tuple[int, int]]]) -> bytes:
     return assemble(runs, parts[0][0].lang, parts[0][0].title) if parts else assemble([])
 
 
-@contextlib.contextmanager
-def _collector_paused():
-    """Pause Python's cyclic garbage collector (reference counting still frees): laying out a chunk
-    allocates hundreds of thousands of boxes that live until its PDF is written, and each automatic
-    collection would walk them all again (a fifth of the chunk's time); one collection runs after."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 @dataclass
 class Backgrounds:
     """The background pages of a run, each laid out once, and the fonts that they and the chunks share."""
@@ -174,7 +158,7 @@ def render_batch(certs: Sequence[Certificate], *, verify_url_for: VerifyUrlFor, 
     once for all of them and load the fonts once."""
     if not certs:
         raise ValueError("render_batch needs at least one certificate")
-    with _collector_paused():
+    with collector_paused():
         return _render_batch(certs, verify_url_for, verify_form_url, backgrounds)
 
 
