@@ -6,7 +6,8 @@ FLASK := $(BIN)/flask --app wsgi
 # Debian packages WeasyPrint needs (PDF rendering).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
 # Commands the tests need (the browser tests' page checks: axe-core via npm, the Nu HTML Checker on
-# Java; zbar reads the certificates' QR codes), as command:Debian-package; a package is installed only when its command is missing.
+# Java; zbar reads the certificates' QR codes), as command:Debian-package; a package is installed
+# only when its command is missing.
 SYSTEM_COMMANDS := java:default-jre-headless node:nodejs npm:npm zbarimg:zbar-tools
 
 .PHONY: messages run test install system-deps translations secret clean screenshots

@@ -13,6 +13,7 @@ from PIL import ImageChops, ImageFilter
 from pypdf import PdfReader
 
 from awards.models import Certificate
+from awards.pdf import html_to_pdf
 from awards.extensions import db
 from awards.services import certificate_batch, certificates, results
 from tests.conftest import user
@@ -276,7 +277,7 @@ def test_a_certificate_cut_from_a_batch_holds_only_its_own_qr_code(app, demo):
 
 def _ink(html: str):
     """Where a page has ink, widened by two pixels."""
-    page = pypdfium2.PdfDocument(certificates.html_to_pdf(html))[0].render(scale=1.5).to_pil().convert("L")
+    page = pypdfium2.PdfDocument(html_to_pdf(html))[0].render(scale=1.5).to_pil().convert("L")
     return page.point(lambda v: 255 if v < 200 else 0).filter(ImageFilter.MaxFilter(5))
 
 
